@@ -1,0 +1,105 @@
+# tend: make, make check, make check-sanitize, make install, make bench, make run
+#
+# Every program lives in src/DIR/ and is declared in src/DIR/build.mk:
+#   PROGS += prog
+#   prog_SRCS = src/DIR/prog.c
+#   prog_DYNAMIC = 1     (optional: link glibc dynamically, e.g. for NSS)
+# Programs link statically against glibc and libskarnet.a by default.
+
+NAME    := $(shell cat package/name)
+VERSION := $(shell cat package/version)
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+BUILD ?= build
+BIN   ?= bin
+
+TEND_CPPFLAGS := -std=c99 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 \
+                 -DTEND_VERSION='"$(VERSION)"' -Isrc/include
+TEND_WARN     := -Wall -Wextra -Wno-unused-parameter
+STATIC_LINK   := -static
+SKARNET       := -l:libskarnet.a
+
+ifeq ($(SANITIZE),1)
+  CFLAGS      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDFLAGS     += -fsanitize=address,undefined
+  STATIC_LINK :=
+endif
+
+PROGS :=
+include $(sort $(wildcard src/*/build.mk))
+
+LIB_SRCS := $(sort $(wildcard src/libtend/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIBTEND  := $(BUILD)/libtend.a
+
+all: deps $(PROGS:%=$(BIN)/%)
+
+deps:
+	@CC="$(CC)" sh package/deps build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEND_CPPFLAGS) $(CPPFLAGS) $(TEND_WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBTEND): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rc $@ $^
+
+define prog_rule
+$(BIN)/$(1): $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRCS)) $(LIBTEND)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) $$(if $$($(1)_DYNAMIC),,$(STATIC_LINK)) -o $$@ $$^ $(SKARNET) $$($(1)_LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Small programs the tests use to look at what a service sees.
+TEST_HELPERS := $(patsubst t/helpers/%.c,$(BUILD)/t/%,$(wildcard t/helpers/*.c))
+$(BUILD)/t/%: t/helpers/%.c $(LIBTEND)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEND_CPPFLAGS) $(TEND_WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTEND) $(SKARNET)
+
+PROVE ?= prove
+PROVE_JOBS ?= 2
+
+test: all $(TEST_HELPERS)
+	TEND_BIN="$(abspath $(BIN))" TEND_HELPERS="$(abspath $(BUILD)/t)" $(PROVE) -j$(PROVE_JOBS) t/
+
+check:
+	@CC="$(CC)" sh package/deps check
+	$(MAKE) test
+	$(MAKE) check-sanitize
+
+check-sanitize:
+	@CC="$(CC)" sh package/deps check
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  TEND_TIMEOUT_SCALE=3 \
+	  $(MAKE) SANITIZE=1 BUILD=build/san BIN=build/san/bin test
+
+bench: all
+	@CC="$(CC)" sh package/deps bench
+	TEND_BIN="$(abspath $(BIN))" sh bench/run
+
+run: all
+	sh examples/run-demo "$(abspath $(BIN))"
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	for p in $(PROGS); do install -m 755 $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p || exit 1; done
+	for m in $(wildcard doc/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; done
+	for m in $(wildcard doc/*.8); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/ || exit 1; done
+
+format-check:
+	clang-format --dry-run --Werror $(shell find src t/helpers -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILD) $(BIN)
+
+.PHONY: all deps test check check-sanitize bench run install format-check clean

@@ -1,0 +1,15 @@
+/* Talking to a running supervise through its FIFOs. */
+#ifndef TEND_CONTROL_H
+#define TEND_CONTROL_H
+
+#include <stddef.h>
+
+/* Writes CMD to DIR/supervise/control in one write (DIR may be 0).
+   Returns 0, or -1 with errno set; ENXIO means no supervise runs. */
+extern int tend_control_send(char const *dir, char const *cmd, size_t len);
+
+/* 1 if a supervise holds DIR/supervise/ok, 0 if none does (ENOENT or
+   ENXIO), -1 on another error with errno set. */
+extern int tend_supervise_alive(char const *dir);
+
+#endif

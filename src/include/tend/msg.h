@@ -1,0 +1,23 @@
+/* djb-style messages: "prog: fatal: unable to X: REASON".
+   Reasons use daemontools'
+   wording of errno (tend_errstr). */
+#ifndef TEND_MSG_H
+#define TEND_MSG_H
+
+extern char const *tend_prog;
+
+extern char const *tend_errstr(int);
+
+extern void tend_warn_(char const *, ...);
+extern void tend_warnsys_(char const *, ...);
+extern void tend_die_(int, char const *, ...) __attribute__((noreturn));
+extern void tend_diesys_(int, char const *, ...) __attribute__((noreturn));
+
+/* The macros end the argument list for the caller. */
+#define tend_warn(...) tend_warn_(__VA_ARGS__, (char const *)0)
+#define tend_warnsys(...) tend_warnsys_(__VA_ARGS__, (char const *)0)
+#define tend_die(code, ...) tend_die_(code, __VA_ARGS__, (char const *)0)
+#define tend_diesys(code, ...) tend_diesys_(code, __VA_ARGS__, (char const *)0)
+extern void tend_dieusage(char const *usage) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,44 @@
+/* Sending command bytes to supervise/control, and probing supervise/ok. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <tend/control.h>
+
+static int open_in(char const *dir, char const *name) {
+  char path[4096];
+  size_t dirlen = dir ? strlen(dir) : 0, namelen = strlen(name);
+  if (dirlen + namelen + 2 > sizeof path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  if (dir) {
+    memcpy(path, dir, dirlen);
+    path[dirlen++] = '/';
+  }
+  memcpy(path + dirlen, name, namelen + 1);
+  return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int tend_control_send(char const *dir, char const *cmd, size_t len) {
+  int fd = open_in(dir, "supervise/control");
+  if (fd < 0) return -1;
+  ssize_t w;
+  do
+    w = write(fd, cmd, len);
+  while (w < 0 && errno == EINTR);
+  int e = errno;
+  close(fd);
+  if (w != (ssize_t)len) {
+    errno = w < 0 ? e : EAGAIN;
+    return -1;
+  }
+  return 0;
+}
+
+int tend_supervise_alive(char const *dir) {
+  int fd = open_in(dir, "supervise/ok");
+  if (fd < 0) return (errno == ENXIO || errno == ENOENT) ? 0 : -1;
+  close(fd);
+  return 1;
+}

@@ -1,0 +1,2 @@
+PROGS += supervise
+supervise_SRCS = src/supervise/supervise.c

@@ -1,0 +1,146 @@
+# t/lib.sh: TAP output, starting processes, waiting with a deadline, and
+# cleaning up. Sourced by every t/*.t; each test runs in its own $T.
+#
+#   spawn CMD...          start CMD in the background; its pid is in $SPAWNED
+#   waitfor SECS CMD...   run CMD until it succeeds; 1 if SECS pass first
+#   ok DESC CMD...        one test: passes if CMD exits 0
+#   is GOT WANT DESC      one test: passes if the strings are equal
+#   skip_all REASON       the whole file skips
+#   done_testing          prints the plan; exit status = failures
+#
+# Every process a test starts carries TEND_TEST_TAG=$T in its environment;
+# at exit, the recorded pids are killed, then every process still carrying
+# the tag (services, loggers, grandchildren), by pid.
+
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${TEND_BIN:-$top/bin}
+HELPERS=${TEND_HELPERS:-$top/build/t}
+SCALE=${TEND_TIMEOUT_SCALE:-1}
+T=$(mktemp -d "${TMPDIR:-/tmp}/tend-t.XXXXXX")
+TEND_TEST_TAG=$T
+export TEND_TEST_TAG
+PATH=$BIN:$PATH
+export PATH
+_pids=""
+_n=0
+_failed=0
+
+_tagged_pids() {
+  for e in /proc/[0-9]*/environ; do
+    p=${e#/proc/}
+    p=${p%/environ}
+    [ "$p" = $$ ] && continue
+    tr '\0' '\n' <"$e" 2>/dev/null | grep -qxF "TEND_TEST_TAG=$T" && echo "$p"
+  done
+}
+
+cleanup() {
+  for p in $_pids; do kill -KILL "$p" 2>/dev/null; done
+  for _round in 1 2 3; do
+    left=$(_tagged_pids)
+    [ -n "$left" ] || break
+    kill -KILL $left 2>/dev/null
+  done
+  wait 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+spawn() {
+  "$@" &
+  SPAWNED=$!
+  _pids="$_pids $SPAWNED"
+}
+
+waitfor() {
+  _limit=$1
+  shift
+  _end=$(($(date +%s%N) / 1000000 + _limit * 1000 * SCALE))
+  while ! "$@" >/dev/null 2>&1; do
+    [ $(($(date +%s%N) / 1000000)) -lt $_end ] || return 1
+    sleep 0.01
+  done
+  return 0
+}
+
+_result() {
+  _n=$((_n + 1))
+  if [ "$1" = 0 ]; then
+    echo "ok $_n - $2"
+  else
+    echo "not ok $_n - $2"
+    _failed=$((_failed + 1))
+  fi
+}
+
+ok() {
+  _desc=$1
+  shift
+  "$@"
+  _result $? "$_desc"
+}
+
+is() {
+  if [ "$1" = "$2" ]; then
+    _result 0 "$3"
+  else
+    _result 1 "$3"
+    printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" | sed 's/^\([^#]\)/#   \1/'
+  fi
+}
+
+like() {
+  case "$1" in
+  $2) _result 0 "$3" ;;
+  *)
+    _result 1 "$3"
+    printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+    ;;
+  esac
+}
+
+skip() {
+  _n=$((_n + 1))
+  echo "ok $_n # skip $1"
+}
+
+skip_all() {
+  echo "1..0 # SKIP $1"
+  exit 0
+}
+
+done_testing() {
+  echo "1..$_n"
+  [ $_failed = 0 ]
+  exit $?
+}
+
+# Small helpers for service directories.
+# mkservice DIR 'shell body': DIR/run is "#!/bin/sh\n BODY".
+mkservice() {
+  mkdir -p "$1"
+  printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
+  chmod +x "$1/run"
+}
+
+# status_byte DIR OFFSET: one byte of DIR/supervise/status as a number.
+status_byte() {
+  od -An -tu1 -j "$2" -N1 "$1/supervise/status" | tr -d ' '
+}
+
+# status_pid DIR: the pid recorded in DIR/supervise/status.
+status_pid() {
+  od -An -tu4 --endian=little -j 12 -N4 "$1/supervise/status" | tr -d ' '
+}
+
+# pid_changed DIR OLD: status holds a pid and it is not OLD.
+pid_changed() {
+  _p=$(status_pid "$1" 2>/dev/null)
+  [ -n "$_p" ] && [ "$_p" != 0 ] && [ "$_p" != "$2" ]
+}
+
+# has_pid DIR: a nonzero pid in the status file.
+has_pid() { pid_changed "$1" 0; }
+no_pid() { [ "$(status_pid "$1" 2>/dev/null)" = 0 ]; }
