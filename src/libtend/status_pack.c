@@ -20,6 +20,7 @@ void tend_status_pack(char *out, tend_status const *st) {
   tend_tai64n_pack(out + 56, &st->restart);
   uint32_pack_big(out + 68, st->deaths);
   uint32_pack_big(out + 72, st->delay_ms);
+  uint32_pack_big(out + 76, st->svpid);
 }
 
 int tend_status_unpack(tend_status *st, char const *in, size_t len) {
@@ -45,5 +46,6 @@ int tend_status_unpack(tend_status *st, char const *in, size_t len) {
   tend_tai64n_unpack(in + 56, &st->restart);
   uint32_unpack_big(in + 68, &st->deaths);
   uint32_unpack_big(in + 72, &st->delay_ms);
+  uint32_unpack_big(in + 76, &st->svpid);
   return 1;
 }

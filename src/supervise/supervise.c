@@ -465,6 +465,7 @@ int main(int argc, char const *const *argv) {
     tend_diesys(111, "unable to create ", dir, "/supervise/ok");
 
   st.lastwait = TEND_WSTATUS_NONE;
+  st.svpid = (uint32_t)getpid();
   read_settings();
   st.want = access("down", F_OK) == 0 ? 'd' : 'u';
   tend_stamp_now(&st.when);

@@ -44,6 +44,7 @@ typedef struct tend_status {
   tend_stamp restart;   /* when a pending restart is due; sec 0 = none */
   uint32_t deaths;      /* quick deaths in a row (restart backoff) */
   uint32_t delay_ms;    /* the current restart delay */
+  uint32_t svpid;       /* pid of the supervise that wrote the file */
 } tend_status;
 
 extern void tend_status_pack(char *out, tend_status const *);
