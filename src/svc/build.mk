@@ -1,0 +1,2 @@
+PROGS += svc
+svc_SRCS = src/svc/svc.c

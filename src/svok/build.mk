@@ -1,0 +1,2 @@
+PROGS += svok
+svok_SRCS = src/svok/svok.c

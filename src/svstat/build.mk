@@ -1,0 +1,2 @@
+PROGS += svstat
+svstat_SRCS = src/svstat/svstat.c
