@@ -1,0 +1,46 @@
+/* setlock [-nNxX] file child...: runs child holding an exclusive flock() on
+   file, created if need be (daemontools-compatible). The lock lives on an
+   open descriptor that child inherits, so it lasts until child and every
+   process sharing that descriptor are gone. -n: fail at once if the lock
+   is held (-N, the default, waits); -x: exit 0 quietly when the file cannot
+   be opened or locked (-X, the default, says why and exits 111). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <tend/msg.h>
+#include "chain.h"
+
+#define USAGE "setlock [ -nNxX ] file program [ arg ... ]"
+
+int main(int argc, char **argv) {
+  int ind = 1, pos = 0, opt, nodelay = 0, quiet = 0;
+  char *arg;
+  tend_prog = "setlock";
+  while ((opt = chain_getopt(argc, argv, "nNxX", USAGE, &ind, &pos, &arg)) !=
+         -1)
+    switch (opt) {
+    case 'n': nodelay = 1; break;
+    case 'N': nodelay = 0; break;
+    case 'x': quiet = 1; break;
+    case 'X': quiet = 0; break;
+    }
+  if (argc - ind < 2) tend_dieusage(USAGE);
+  char const *file = argv[ind];
+
+  /* not close-on-exec: the lock must outlive us in child */
+  int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0600);
+  if (fd == -1) {
+    if (quiet) _exit(0);
+    tend_diesys(111, "unable to open ", file);
+  }
+  int r;
+  do
+    r = flock(fd, LOCK_EX | (nodelay ? LOCK_NB : 0));
+  while (r == -1 && errno == EINTR);
+  if (r == -1) {
+    if (quiet) _exit(0);
+    tend_diesys(111, "unable to lock ", file);
+  }
+  chain_exec(argv + ind + 1);
+}

@@ -1,0 +1,47 @@
+/* setuidgid [-g] [-e] account child...: runs child with the uid and primary
+   gid of account (daemontools-compatible); -g also gives it the account's
+   supplementary groups, -e sets HOME, USER and LOGNAME from the account. */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <tend/msg.h>
+#include "chain.h"
+
+#define USAGE "setuidgid account child"
+
+int main(int argc, char **argv) {
+  int ind = 1, pos = 0, opt;
+  int want_groups = 0, want_env = 0;
+  char *arg;
+  tend_prog = "setuidgid";
+  while ((opt = chain_getopt(argc, argv, "ge", USAGE, &ind, &pos, &arg)) != -1)
+    switch (opt) {
+    case 'g': want_groups = 1; break;
+    case 'e': want_env = 1; break;
+    }
+  if (argc - ind < 2) tend_dieusage(USAGE);
+  char const *account = argv[ind];
+
+  struct passwd *pw = chain_account(account);
+  uid_t uid = pw->pw_uid;
+  gid_t gid = pw->pw_gid;
+
+  if (want_env) {
+    if (setenv("HOME", pw->pw_dir, 1) == -1 ||
+        setenv("USER", pw->pw_name, 1) == -1 ||
+        setenv("LOGNAME", pw->pw_name, 1) == -1)
+      tend_die(111, "out of memory");
+  }
+  if (want_groups) {
+    if (initgroups(account, gid) == -1)
+      tend_diesys(111, "unable to set the supplementary groups of ", account);
+  } else if (setgroups(1, &gid) == -1) {
+    tend_diesys(111, "unable to setgid");
+  }
+  if (setgid(gid) == -1) tend_diesys(111, "unable to setgid");
+  if (setuid(uid) == -1) tend_diesys(111, "unable to setuid");
+  chain_exec(argv + ind + 1);
+}
