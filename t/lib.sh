@@ -31,7 +31,7 @@ _tagged_pids() {
     p=${e#/proc/}
     p=${p%/environ}
     [ "$p" = $$ ] && continue
-    tr '\0' '\n' <"$e" 2>/dev/null | grep -qxF "TEND_TEST_TAG=$T" && echo "$p"
+    tr '\0' '\n' 2>/dev/null <"$e" | grep -qxF "TEND_TEST_TAG=$T" && echo "$p"
   done
 }
 

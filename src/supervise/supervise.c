@@ -448,6 +448,9 @@ int main(int argc, char const *const *argv) {
     tend_diesys(111, "unable to acquire ", dir, "/supervise/lock");
   }
 
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, 0); /* whatever our parent blocked */
   if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
     tend_diesys(111, "unable to create the self-pipe");
   catch(SIGCHLD);

@@ -9,8 +9,8 @@
 #include <tend/control.h>
 #include <tend/msg.h>
 
-#define USAGE "svc [ -udopchaitkx ] dir ..."
-#define COMMANDS "udopchaitkx"
+#define USAGE "svc [ -udopchaitkxq12 ] dir ..."
+#define COMMANDS "udopchaitkxq12"
 
 int main(int argc, char const *const *argv) {
   char cmd[sizeof COMMANDS];
