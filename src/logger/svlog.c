@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tend/msg.h>
@@ -22,10 +21,15 @@
 #define USAGE "svlog script..."
 #define IN_MIN 65536
 #define IN_MAX 262144
+#ifndef IN_WANT
+#define IN_WANT 262144
+#endif
 #define SIZE_DEFAULT 99999
 #define SIZE_MIN 4096
 #define SIZE_LIMIT ((uint64_t)1 << 40)
 #define KEEP_DEFAULT 10
+/* room for a batch of 100-byte lines with their stamps, in one write */
+#define OBUF_SIZE(in) ((in) + (in) / 2 + 64)
 
 enum stamping { STAMP_NONE, STAMP_TAI64N, STAMP_ISO };
 
@@ -40,7 +44,9 @@ static int need_view; /* patterns, e or = look at the line */
 
 static char *inbuf;
 static size_t incap;
-static int sigfd = -1;
+static int sigfd = -1; /* read end of the self-pipe */
+static int selfpipe_w = -1;
+static volatile sig_atomic_t got_term, got_alrm, got_chld;
 static int pipe_mode;
 static int want_exit, want_rotate;
 static int mid_line; /* the last piece written did not end its line */
@@ -216,7 +222,7 @@ static void make_stamp(void) {
 /* ---- writing into directories ---- */
 
 static void dir_put(struct svlog_dir *d, char const *s, size_t n) {
-  size_t cap = incap + 64;
+  size_t cap = OBUF_SIZE(incap);
   if (d->olen + n > cap) svlog_dir_flush(d);
   if (n > cap) {
     /* only possible for odd sizes; write straight through */
@@ -387,14 +393,32 @@ static void reap(void) {
   }
 }
 
+/* The handlers only set a flag and wake the loop: checking the flags
+   costs no system call per batch. */
+static void on_signal(int sig) {
+  int e = errno;
+  if (sig == SIGTERM)
+    got_term = 1;
+  else if (sig == SIGALRM)
+    got_alrm = 1;
+  else
+    got_chld = 1;
+  if (write(selfpipe_w, "", 1) < 0) { /* full: a wake-up is pending */
+  }
+  errno = e;
+}
+
 static void read_signals(void) {
-  struct signalfd_siginfo si;
-  while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
-    switch (si.ssi_signo) {
-    case SIGTERM: want_exit = 1; break;
-    case SIGALRM: want_rotate = 1; break;
-    case SIGCHLD: reap(); break;
-    }
+  if (!(got_term | got_alrm | got_chld)) return;
+  char junk[64];
+  while (read(sigfd, junk, sizeof junk) > 0)
+    ;
+  if (got_term) want_exit = 1;
+  if (got_alrm) want_rotate = 1;
+  got_term = got_alrm = 0;
+  if (got_chld) {
+    got_chld = 0;
+    reap();
   }
 }
 
@@ -545,21 +569,25 @@ static void run_read(void) {
 }
 
 int main(int argc, char **argv) {
-  sigset_t set;
   int priv[2] = {-1, -1};
   struct stat st;
   tend_prog = "svlog";
   if (argc < 2) tend_dieusage(USAGE);
   parse_script(argc - 1, argv + 1);
 
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGALRM);
-  sigaddset(&set, SIGCHLD);
-  if (sigprocmask(SIG_BLOCK, &set, 0) < 0)
-    tend_diesys(111, "unable to block signals");
-  sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (sigfd < 0) tend_diesys(111, "unable to create a signalfd");
+  int sp[2];
+  struct sigaction sa;
+  if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0)
+    tend_diesys(111, "unable to create a pipe");
+  sigfd = sp[0];
+  selfpipe_w = sp[1];
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGTERM, &sa, 0) < 0 || sigaction(SIGALRM, &sa, 0) < 0 ||
+      sigaction(SIGCHLD, &sa, 0) < 0)
+    tend_diesys(111, "unable to catch signals");
   svlog_stall_hook = stall_hook;
 
   incap = IN_MIN;
@@ -567,6 +595,9 @@ int main(int argc, char **argv) {
       pipe2(priv, O_CLOEXEC | O_NONBLOCK) == 0) {
     /* our copy must hold all that stdin can hold */
     int size = fcntl(0, F_GETPIPE_SZ);
+    /* bigger batches, fewer system calls; the pipe's owner may say no */
+    if (size > 0 && size < IN_WANT && fcntl(0, F_SETPIPE_SZ, IN_WANT) > 0)
+      size = fcntl(0, F_GETPIPE_SZ);
     if (size > IN_MAX) size = IN_MAX;
     if (size > 0 && (size_t)size > incap) incap = (size_t)size;
     if ((size_t)fcntl(priv[1], F_GETPIPE_SZ) < incap)
@@ -582,7 +613,7 @@ int main(int argc, char **argv) {
       tend_diesys(111, "unable to open ", statuses[i].path);
   }
   for (unsigned i = 0; i < ndirs; i++) {
-    dirs[i].obuf = malloc(incap + 64);
+    dirs[i].obuf = malloc(OBUF_SIZE(incap));
     if (!dirs[i].obuf) tend_die(111, "out of memory");
     svlog_dir_open(&dirs[i]);
   }

@@ -29,7 +29,8 @@ struct svlog_dir {
   int64_t started_ns; /* monotonic time current became non-empty, or -1 */
   char *obuf;         /* bytes selected for current, not yet written */
   size_t olen, owritten;
-  int selected; /* the line being written goes here */
+  uint64_t unsynced; /* written since the last sync_file_range */
+  int selected;      /* the line being written goes here */
   pid_t proc_pid;
   int64_t proc_retry_ns; /* rerun a failed processor then; -1: none */
   char last_name[32];    /* the newest @ name we made, to keep names unique */

@@ -18,6 +18,9 @@
 #include <tend/tai64n.h>
 #include "svlog.h"
 
+#ifndef SYNC_AHEAD
+#define SYNC_AHEAD (4 << 20)
+#endif
 #define OLD_NAME_LEN (1 + TEND_TAI64N_HEXLEN + 2) /* @...s */
 
 void (*svlog_stall_hook)(void);
@@ -217,7 +220,13 @@ void svlog_dir_flush(struct svlog_dir *d) {
     }
     d->owritten += (size_t)w;
   }
+  d->unsynced += d->olen;
   d->olen = d->owritten = 0;
+  /* start writing back early, so that the fsync at rotation is short */
+  if (d->unsynced >= SYNC_AHEAD) {
+    sync_file_range(d->curfd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    d->unsynced = 0;
+  }
 }
 
 static void wait_processor(struct svlog_dir *d) {
