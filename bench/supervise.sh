@@ -1,0 +1,196 @@
+#!/bin/sh
+# bench/supervise.sh: tend's supervise against daemontools' supervise,
+# runit's runsv and s6's s6-supervise, side by side in one run.
+#
+# Each round starts BENCH_SERVICES supervisors of every kind at once (the
+# start order rotates from round to round), one per service directory, all
+# with the same ./run: a tiny static program that reports "PID NAME" into a
+# FIFO and then becomes `sleep 1000000` (bench/supervise-restart.c).
+#   restart: a waiter SIGKILLs one service at a time, going round the kinds
+#            sample by sample (so load from elsewhere hits all alike), each
+#            service after it has been up for more than a second (so no
+#            supervisor's 1-second throttle is measured), and times the kill
+#            to the new ./run's report in the FIFO. One sample per service
+#            per round.
+#   memory:  then Private_Clean + Private_Dirty of every supervisor process
+#            (smaps_rollup, as private_kb in bench/lib.sh).
+# Printed: medians over all supervisors / samples of all rounds, the p90 of
+# the restart time, and each one's ratio to the best peer.
+# s6-supervise waits a second after every death, so its sampling stops after
+# BENCH_BUDGET_MS and it has fewer samples (column "samples").
+# Knobs: BENCH_SERVICES (200), BENCH_ROUNDS (3), BENCH_MINAGE_MS (1200),
+# BENCH_BUDGET_MS (4000), BENCH_SUPERVISE_EXTRA ("name:/path/prog ..." more
+# supervisors to compare, e.g. experimental builds; not counted as peers).
+. "$(dirname "$0")/lib.sh"
+
+N=${BENCH_SERVICES:-200}
+ROUNDS=${BENCH_ROUNDS:-3}
+MINAGE=${BENCH_MINAGE_MS:-1200}
+BUDGET=${BENCH_BUDGET_MS:-4000}
+: "${TEND_BIN:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
+
+if [ ! -x "$TEND_BIN/supervise" ]; then
+  echo "supervise.sh: $TEND_BIN/supervise missing: run make first" >&2
+  exit 111
+fi
+WAITER=$BENCH_TMP/supervise-restart
+if ! ${CC:-cc} -O2 -static -o "$WAITER" "$(dirname "$0")/supervise-restart.c" 2>/dev/null &&
+  ! ${CC:-cc} -O2 -o "$WAITER" "$(dirname "$0")/supervise-restart.c"; then
+  echo "supervise.sh: unable to compile supervise-restart.c" >&2
+  exit 111
+fi
+
+KINDS="tend:$TEND_BIN/supervise"
+for k in daemontools:/usr/bin/supervise runit:/usr/bin/runsv s6:/usr/bin/s6-supervise; do
+  if [ -x "${k#*:}" ]; then
+    KINDS="$KINDS $k"
+  else
+    echo "supervise.sh: ${k#*:} not installed: ${k%%:*} skipped" >&2
+  fi
+done
+# more candidates, e.g. experimental builds: "name:/path/to/prog ..."
+KINDS="$KINDS ${BENCH_SUPERVISE_EXTRA:-}"
+
+# Everything started here is killed by pid: the supervisors (SIGSTOPped
+# first so that none restarts anything), the children they have at that
+# moment, and the last pids the waiter saw (services run in their own
+# sessions, so they survive their supervisor).
+CUR=
+teardown() {
+  [ -n "$CUR" ] || return 0
+  if [ -s "$CUR/sup.pids" ]; then
+    # shellcheck disable=SC2046
+    kill -STOP $(cat "$CUR/sup.pids") 2>/dev/null
+    for p in $(cat "$CUR/sup.pids"); do
+      cat "/proc/$p/task/$p/children" 2>/dev/null
+      echo
+    done >"$CUR/children.pids"
+    # shellcheck disable=SC2046
+    kill -KILL $(cat "$CUR/sup.pids") $(cat "$CUR/children.pids") \
+      $(cat "$CUR/svc.pids" 2>/dev/null) 2>/dev/null
+  fi
+  [ -z "${WPID:-}" ] || kill -KILL "$WPID" 2>/dev/null
+  wait 2>/dev/null
+  CUR=
+  WPID=
+}
+trap 'teardown; bench_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# round R KIND:PROG...: one round, all kinds at once, in the order given.
+round() {
+  CUR=$BENCH_TMP/round.$1
+  shift
+  mkdir -p "$CUR"
+  mkfifo "$CUR/fifo"
+  for k in "$@"; do
+    i=1
+    while [ "$i" -le "$N" ]; do
+      mkdir "$CUR/${k%%:*}-s$i"
+      ln -s "$WAITER" "$CUR/${k%%:*}-s$i/run"
+      i=$((i + 1))
+    done
+  done
+  # hold the FIFO open so no early report is lost before the waiter opens it
+  exec 3<>"$CUR/fifo"
+  "$WAITER" "$CUR/fifo" $((N * $#)) "$N" "$MINAGE" "$BUDGET" "$CUR/lat" \
+    "$CUR/svc.pids" </dev/null 3>&- &
+  WPID=$!
+  : >"$CUR/sup.pids"
+  for k in "$@"; do
+    i=1
+    while [ "$i" -le "$N" ]; do
+      "${k#*:}" "$CUR/${k%%:*}-s$i" </dev/null >/dev/null 2>>"$CUR/log" 3>&- &
+      echo $! >>"$CUR/sup.pids"
+      echo $! >>"$CUR/${k%%:*}.pids"
+      i=$((i + 1))
+    done
+  done
+  exec 3>&-
+  if ! wait "$WPID"; then
+    echo "supervise.sh: round failed; its stderr:" >&2
+    head -5 "$CUR/log" >&2
+    WPID=
+    teardown
+    return 1
+  fi
+  WPID=
+  for k in "$@"; do
+    name=${k%%:*}
+    awk -v k="$name" '$1 == k { print $2 }' "$CUR/lat" >>"$BENCH_TMP/$name.lat"
+    # the same sum as private_kb, in one awk for all the supervisors of a kind
+    # shellcheck disable=SC2046
+    awk 'FNR == 1 && NR > 1 { print s; s = 0 }
+         /^Private_(Clean|Dirty):/ { s += $2 }
+         END { print s }' $(sed 's|.*|/proc/&/smaps_rollup|' "$CUR/$name.pids") \
+      >>"$BENCH_TMP/$name.mem"
+  done
+  teardown
+  rm -rf "${BENCH_TMP:?}/round.$r"
+}
+
+nkinds=$(echo $KINDS | wc -w)
+r=1
+fail=0
+while [ "$r" -le "$ROUNDS" ]; do
+  # rotate the start order so that no supervisor always goes first
+  set -- $KINDS
+  s=$(((r - 1) % nkinds))
+  while [ "$s" -gt 0 ]; do
+    k=$1
+    shift
+    set -- "$@" "$k"
+    s=$((s - 1))
+  done
+  round "$r" "$@" || fail=1
+  r=$((r + 1))
+done
+
+# stats FILE: "median p90" of the numbers in FILE
+stats() {
+  sort -n "$1" | awk '{ a[NR] = $1 }
+    END {
+      if (!NR) { print "n/a n/a"; exit }
+      m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+      p = int(NR * 0.9); if (p < NR * 0.9) p++
+      print m, a[p]
+    }'
+}
+
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+best_mem=
+best_lat=
+for k in $KINDS; do
+  name=${k%%:*}
+  [ -s "$BENCH_TMP/$name.lat" ] || continue
+  set -- $(stats "$BENCH_TMP/$name.mem")
+  mem=$1
+  set -- $(stats "$BENCH_TMP/$name.lat")
+  eval "mem_$name=\$mem lat_$name=\$1 p90_$name=\$2"
+  eval "n_$name=$(wc -l <"$BENCH_TMP/$name.lat")"
+  case " daemontools runit s6 " in *" $name "*) ;; *) continue ;; esac
+  if [ -z "$best_mem" ] || lt "$mem" "$best_mem"; then best_mem=$mem; fi
+  if [ -z "$best_lat" ] || lt "$1" "$best_lat"; then best_lat=$1; fi
+done
+
+echo "supervise: $N services per supervisor, $ROUNDS rounds; restart = SIGKILL of a service up > ${MINAGE} ms to its new ./run reporting"
+printf '%-12s %10s %6s %11s %8s %6s %8s\n' supervisor "mem KB" ratio "restart ms" "p90 ms" ratio samples
+for k in $KINDS; do
+  name=${k%%:*}
+  eval "mem=\${mem_$name:-} lat=\${lat_$name:-} p90=\${p90_$name:-} n=\${n_$name:-0}"
+  if [ -z "$lat" ]; then
+    printf '%-12s %10s\n' "$name" failed
+    continue
+  fi
+  mr=n/a lr=n/a
+  [ -z "$best_mem" ] || mr=$(ratio "$mem" "$best_mem")
+  [ -z "$best_lat" ] || lr=$(ratio "$lat" "$best_lat")
+  printf '%-12s %10s %6s %11s %8s %6s %8s\n' "$name" "$mem" "$mr" \
+    "$(awk -v u="$lat" 'BEGIN { printf "%.3f", u / 1000 }')" \
+    "$(awk -v u="$p90" 'BEGIN { printf "%.3f", u / 1000 }')" "$lr" "$n"
+done
+if [ -n "$best_mem" ] && [ -n "${lat_tend:-}" ]; then
+  echo "tend/best peer: memory $(ratio "$mem_tend" "$best_mem") (target < 0.60), restart $(ratio "$lat_tend" "$best_lat") (target < 0.50)"
+fi
+exit $fail
