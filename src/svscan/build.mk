@@ -1,0 +1,2 @@
+PROGS += svscan
+svscan_SRCS = src/svscan/svscan.c
