@@ -34,6 +34,18 @@ head -c 20000 /dev/zero | tr '\0' 'x' >env/LONG
 is "$(envdir env sh -c 'printf %s "$LONG" | wc -c' | tr -d ' ')" 20000 \
   "a long first line is read whole"
 
+mkdir -p pathenv/env pathenv/bin
+printf '#!/bin/sh\necho found\n' >pathenv/bin/tend-only-here
+chmod +x pathenv/bin/tend-only-here
+echo "$T/pathenv/bin" >pathenv/env/PATH
+out=$(envdir pathenv/env tend-only-here 2>&1)
+is "$?:$out" "111:envdir: fatal: unable to run tend-only-here: file does not exist" \
+  "the program is looked up in the PATH envdir started with, as daemontools does"
+is "$(envdir pathenv/env sh -c 'echo $PATH; tend-only-here')" "$T/pathenv/bin
+found" "the new PATH is the program's"
+: >pathenv/env/PATH
+is "$(envdir pathenv/env /usr/bin/env | grep -c '^PATH=')" 0 "an empty PATH file removes PATH"
+
 mkdir empty
 is "$(envdir empty sh -c 'echo ok')" ok "an empty directory changes nothing"
 
@@ -82,7 +94,7 @@ if [ -x /usr/bin/envdir ]; then
   theirs=$(GONE=1 KEPT=2 /usr/bin/envdir env env | grep -v '^_=' | sort)
   is "$ours" "$theirs" "the same environment as daemontools' envdir"
   for args in "" "env" "$T/missing true" "env/LINE true" "bad true" \
-    "env $T/nonexistent" "-- true"; do
+    "env $T/nonexistent" "-- true" "pathenv/env tend-only-here"; do
     ours=$(envdir $args 2>&1; echo "rc=$?")
     theirs=$(/usr/bin/envdir $args 2>&1; echo "rc=$?")
     is "$ours" "$theirs" "same output and exit code as daemontools: envdir $args"
