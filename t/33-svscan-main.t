@@ -1,0 +1,66 @@
+#!/bin/sh
+# svscan -m NAME: when NAME's ./run exits, everything stops in order and
+# svscan exits with that code (128+signal if it was killed).
+. "$(dirname "$0")/lib.sh"
+
+alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+gone() { ! alive "$1"; }
+
+S=$T/s
+mkdir -p "$S"
+mkservice "$S/app" 'echo app ran >>../../runs
+while [ ! -e ../../finish ]; do sleep 0.02; done
+exit 3'
+mkservice "$S/app/log" 'exec cat >>../../../applog'
+mkservice "$S/side" 'trap "echo side stopped >>../../order; exit 0" TERM
+while :; do sleep 0.02; done'
+
+spawn "$BIN/svscan" -m app "$S" 2>"$T/err"
+scan=$SPAWNED
+waitfor 5 has_pid "$S/app"
+waitfor 5 has_pid "$S/side"
+side=$(status_pid "$S/side")
+touch "$T/finish"
+wait "$scan"
+is "$?" 3 "svscan exits with the main service's exit code"
+is "$(cat "$T/runs")" "app ran" "the main service was not restarted"
+ok "the other services were stopped" grep -q "side stopped" "$T/order"
+ok "and are gone" gone "$side"
+
+# Killed by a signal: 128 + the signal number.
+rm -rf "$S" "$T/runs" "$T/finish"
+mkdir -p "$S"
+mkservice "$S/app" 'exec sleep 1000'
+spawn "$BIN/svscan" -m app "$S" 2>"$T/err"
+scan=$SPAWNED
+waitfor 5 has_pid "$S/app"
+kill -USR1 "$(status_pid "$S/app")"
+wait "$scan"
+is "$?" 138 "a main service killed by SIGUSR1 gives 128+10"
+
+# A main service that exits at once is still not restarted.
+rm -rf "$S"
+mkdir -p "$S"
+mkservice "$S/app" 'echo once >>../../runs; exit 0'
+spawn "$BIN/svscan" -m app "$S" 2>"$T/err"
+wait "$SPAWNED"
+is "$?" 0 "a main service exiting 0 gives 0"
+is "$(cat "$T/runs")" "once" "even a quick exit is not restarted"
+
+# SIGTERM with -m still exits 0.
+rm -rf "$S"
+mkdir -p "$S"
+mkservice "$S/app" 'exec sleep 1000'
+spawn "$BIN/svscan" -m app "$S" 2>"$T/err"
+scan=$SPAWNED
+waitfor 5 has_pid "$S/app"
+kill -TERM "$scan"
+wait "$scan"
+is "$?" 0 "SIGTERM to svscan -m still exits 0"
+
+spawn "$BIN/svscan" -m nosuch "$S" 2>"$T/err"
+wait "$SPAWNED"
+is "$?" 111 "an absent main service is an error"
+like "$(cat "$T/err")" "*main service nosuch not found*" "which says so"
+
+done_testing
