@@ -3,9 +3,13 @@
 #ifndef TEND_CHAIN_H
 #define TEND_CHAIN_H
 
-/* execvp(argv[0], argv); on failure "prog: fatal: unable to run X: REASON"
-   and exit 111. */
+/* Runs argv[0] (looked up in $PATH if it has no slash) with the arguments
+   argv and the current environment; on failure prints "prog: fatal:
+   unable to run X: REASON" and exits 111. Never goes through a shell. */
 extern void chain_exec(char **argv) __attribute__((noreturn));
+/* The same, looking argv[0] up in path (0: unset) and giving it envp. */
+extern void chain_exec_env(char **argv, char const *path, char **envp)
+    __attribute__((noreturn));
 
 /* Options in the classic getopt style: returns the next option letter, or
    -1 at the first non-option (or after "--"); *ind then indexes it. An

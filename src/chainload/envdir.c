@@ -2,7 +2,6 @@
    in dir (daemontools-compatible). A file NAME sets $NAME to its first line,
    trailing spaces and tabs removed and NULs turned into newlines; an empty
    file removes $NAME; names starting with a dot are ignored. */
-#define _GNU_SOURCE /* execvpe */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +10,8 @@
 #include <unistd.h>
 #include <tend/msg.h>
 #include "chain.h"
+
+extern char **environ;
 
 #define USAGE "envdir dir child"
 
@@ -66,23 +67,6 @@ static char *read_setting(char const *name) {
   return entry;
 }
 
-/* Like daemontools' envdir, child is looked up in the PATH we were started
-   with; a PATH read from dir only reaches child's environment. */
-static void run(char **argv, char const *start_path) {
-  char const *path = getenv("PATH");
-  if (start_path ? path && !strcmp(path, start_path) : !path) chain_exec(argv);
-  size_t n = 0;
-  while (environ[n])
-    n++;
-  char **child_env = malloc((n + 1) * sizeof *child_env);
-  if (!child_env) tend_die(111, "out of memory");
-  memcpy(child_env, environ, (n + 1) * sizeof *child_env);
-  if ((start_path ? setenv("PATH", start_path, 1) : unsetenv("PATH")) == -1)
-    tend_die(111, "out of memory");
-  execvpe(argv[0], argv, child_env);
-  tend_diesys(111, "unable to run ", argv[0]);
-}
-
 int main(int argc, char **argv) {
   tend_prog = "envdir";
   if (argc < 3) {
@@ -124,5 +108,7 @@ int main(int argc, char **argv) {
   if (fchdir(origin) == -1)
     tend_diesys(111, "unable to switch to starting directory");
   close(origin);
-  run(argv + 2, start_path);
+  /* as daemontools' envdir does, child is looked up in the PATH we were
+     started with; a PATH read from dir only reaches child's environment */
+  chain_exec_env(argv + 2, start_path, environ);
 }
