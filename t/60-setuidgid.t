@@ -62,13 +62,17 @@ is "$?:$out" "111:setuidgid: fatal: unknown account tend-no-such-account" \
 out=$(setuidgid "$user" setuidgid root true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to setgid: permission denied" \
   "an unprivileged caller cannot switch, exit 111"
+out=$(setuidgid "$user" setuidgid -g root true 2>&1)
+is "$?:$out" "111:setuidgid: fatal: unable to set the supplementary groups of root: permission denied" \
+  "-g: a refused group switch names the account"
+out=$(setuidgid -z "$user" true 2>&1)
+is "$?:$out" "100:setuidgid: illegal option -- z
+setuidgid: usage: setuidgid account child" "an unknown option is named, then the usage"
 out=$(setuidgid "$user" "/nonexistent/tend-prog" 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to run /nonexistent/tend-prog: file does not exist" \
   "a program that cannot be run is named, exit 111"
 out=$(setuidgid "$user" 2>&1)
 is "$?:$out" "100:setuidgid: usage: setuidgid account child" "no program: usage, exit 100"
-out=$(setuidgid -z "$user" true 2>&1)
-is "$?" 100 "an unknown option is a usage error"
 
 if [ -x /usr/bin/setuidgid ]; then
   for args in "$user id" "tend-no-such-account true" "$user" "" \
