@@ -38,7 +38,7 @@ mkdir -p pathenv/env pathenv/bin
 printf '#!/bin/sh\necho found\n' >pathenv/bin/tend-only-here
 chmod +x pathenv/bin/tend-only-here
 echo "$T/pathenv/bin" >pathenv/env/PATH
-out=$(envdir pathenv/env tend-only-here 2>&1)
+out=$(PATH=/usr/bin:/bin "$BIN/envdir" pathenv/env tend-only-here 2>&1)
 is "$?:$out" "111:envdir: fatal: unable to run tend-only-here: file does not exist" \
   "the program is looked up in the PATH envdir started with, as daemontools does"
 is "$(envdir pathenv/env sh -c 'echo $PATH; tend-only-here')" "$T/pathenv/bin
