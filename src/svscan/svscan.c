@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -32,6 +33,8 @@
 #define NEVER INT64_MAX
 #define QUICK_MS 1000   /* a supervise that dies sooner waits this long */
 #define FOREIGN_MS 5000 /* how often an unwatchable supervise is probed */
+#define DRAIN_MS 50     /* how often a draining log pipe is looked at */
+#define QUIET_MS 200    /* an empty pipe for this long: the logger is done */
 
 enum { MAIN = 0, LOG = 1 };
 
@@ -55,8 +58,10 @@ struct service {
   int dead;         /* both supervisors gone: drop at the next pass */
   int is_main;      /* -m NAME */
   int pipe_r, pipe_w;
-  int prefill; /* -m: our end of NAME/supervise/control, holding "x" */
-  int64_t log_term_at;
+  int prefill;         /* -m: our end of NAME/supervise/control, holding "x" */
+  int64_t log_term_at; /* next look at a draining logger */
+  int64_t released_at; /* when the logger was told to drain */
+  int64_t drained_since; /* the pipe was seen empty since then */
   struct proc p[2];
 };
 
@@ -436,9 +441,11 @@ static void stop_service(struct service *s) {
     advance_stop(s);
 }
 
-/* Services first, then their loggers: once the service is gone, the
-   logger gets EOF (svscan lets go of its write end) after the last line,
-   and its supervise was told to exit when it does. */
+/* Services first, then their loggers: once the service is gone, svscan
+   lets go of its write end, so the logger reads every last line and then
+   EOF, and its supervise is told to exit when the logger does. A logger
+   that does not exit on EOF gets TERM once the pipe has stayed empty for
+   a moment (or after the grace time). */
 static void advance_stop(struct service *s) {
   if (s->p[MAIN].pid) return;
   if (s->pipe_w >= 0) close(s->pipe_w), s->pipe_w = -1;
@@ -448,7 +455,9 @@ static void advance_stop(struct service *s) {
       s->log_released = 1;
       proc_dir(s, LOG, path);
       if (tend_control_send(path, "x", 1) < 0) proc_signal(s, LOG, SIGTERM);
-      s->log_term_at = now_ms() + grace_ms;
+      s->released_at = now_ms();
+      s->drained_since = NEVER;
+      s->log_term_at = s->released_at + DRAIN_MS;
     }
     return;
   }
@@ -627,6 +636,17 @@ static void check_foreign(void) {
     }
 }
 
+static int drained(struct service *s, int64_t now) {
+  int n = 0;
+  if (now - s->released_at >= grace_ms) return 1;
+  if (s->pipe_r >= 0 && ioctl(s->pipe_r, FIONREAD, &n) == 0 && n > 0) {
+    s->drained_since = NEVER;
+    return 0;
+  }
+  if (s->drained_since == NEVER) s->drained_since = now;
+  return now - s->drained_since >= QUIET_MS;
+}
+
 static void on_deadlines(int64_t now) {
   for (size_t i = 0; i < nsvc; i++) {
     struct service *s = &svc[i];
@@ -639,7 +659,10 @@ static void on_deadlines(int64_t now) {
       }
     if (now >= s->log_term_at) {
       s->log_term_at = NEVER;
-      if (s->p[LOG].pid) proc_signal(s, LOG, SIGTERM);
+      if (s->p[LOG].pid && !drained(s, now))
+        s->log_term_at = now + DRAIN_MS;
+      else if (s->p[LOG].pid)
+        proc_signal(s, LOG, SIGTERM);
     }
   }
   if (now >= grace_at) {
