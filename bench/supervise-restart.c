@@ -3,14 +3,20 @@
 
    Called as run (any directory, any arguments) it is a service's ./run: it
    writes "PID NAME\n" (NAME = the basename of its working directory, the
-   service directory, named KIND-sI) into the FIFO ../fifo, then becomes
-   `sleep 1000000`.
+   service directory, named KIND-sI) into the FIFO ../fifo, then waits for
+   its SIGKILL in pause(): a long-running service like `exec sleep 1000000`,
+   without a second exec whose work would overlap the next sample.
+
+   Called as supervise-floor DIR (a symlink) it is the least a supervisor can be
+   (a fork, exec, waitpid loop): the bench's reference for the cost that is not
+   the supervisor's (the kill, the exit, the exec, the report, the wake-ups).
 
    Otherwise it is the waiter:
      supervise-restart FIFO TOTAL SAMPLES MINAGE_MS BUDGET_MS OUT PIDS
    It reads the FIFO until TOTAL distinct services have reported, then takes
    up to SAMPLES samples per kind, going round the kinds one sample at a
-   time (so that a burst of load elsewhere hits every kind alike): it picks
+   time in a shuffled order (so that a burst of load elsewhere hits every
+   kind alike, and none always follows the same one), 3 ms apart: it picks
    the kind's next service, waits until that one has been up for MINAGE_MS
    (so no supervisor's one-second throttle is measured), notes the time,
    SIGKILLs it and waits for that service's next report. A kind whose
@@ -29,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAXSVC 2048
@@ -51,11 +58,14 @@ static int service(void) {
     }
     close(fd);
   }
-  execl("/bin/sleep", "sleep", "1000000", (char *)0);
-  return 111;
+  /* the long-running service: as `exec sleep 1000000` would be, but
+     without an exec whose work would overlap the next sample */
+  for (;;)
+    pause();
 }
 
-#define MAXKIND 8
+#define MAXKIND 16
+#define SETTLE_US 3000
 
 static int nsvc, nkind;
 static char names[MAXSVC][64];
@@ -132,15 +142,16 @@ static void dump_pids(char const *file) {
   fclose(f);
 }
 
+static void sleep_us(long long us) {
+  if (us <= 0) return;
+  struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+  }
+}
+
 /* One sample: kill service i once it is old enough, wait for its report. */
 static int sample(int i, long long minage, FILE *out) {
-  long long wait = since[i] + minage - now_us();
-  if (wait > 0) {
-    struct timespec ts = {(time_t)(wait / 1000000),
-                          (long)(wait % 1000000) * 1000};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-    }
-  }
+  sleep_us(since[i] + minage - now_us());
   long long t0 = now_us();
   if (kill(pids[i], SIGKILL) < 0) {
     perror("supervise-restart: kill");
@@ -155,12 +166,35 @@ static int sample(int i, long long minage, FILE *out) {
     }
   spent[kind_of[i]] += since[i] - t0;
   fprintf(out, "%s %lld\n", kinds[kind_of[i]], since[i] - t0);
+  /* let the supervisor finish what it does after the restart (status
+     files...) so that it does not overlap the next kind's sample */
+  sleep_us(SETTLE_US);
   return 0;
+}
+
+/* The least a supervisor can do: fork, exec ./run in a new session, wait
+   for it, again. No status, no control, no throttle. */
+static int floor_supervisor(char const *dir) {
+  if (chdir(dir) < 0) return 111;
+  for (;;) {
+    pid_t pid = fork();
+    if (pid < 0) return 111;
+    if (!pid) {
+      setsid();
+      execl("./run", "./run", (char *)0);
+      _exit(111);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) != pid) {
+    }
+  }
 }
 
 int main(int argc, char **argv) {
   char const *base = strrchr(argv[0], '/');
   if (!strcmp(base ? base + 1 : argv[0], "run")) return service();
+  if (!strcmp(base ? base + 1 : argv[0], "supervise-floor") && argc == 2)
+    return floor_supervisor(argv[1]);
   if (argc != 8) {
     fprintf(stderr, "usage: supervise-restart FIFO TOTAL SAMPLES MINAGE_MS "
                     "BUDGET_MS OUT PIDS\n");
@@ -185,15 +219,27 @@ int main(int argc, char **argv) {
       rc = 111;
       goto end;
     }
-  for (int s = 0; s < samples; s++)
+  unsigned seed = 1;
+  for (int s = 0; s < samples; s++) {
+    /* a new order of the kinds for every sample, so that no kind always
+       follows the same one */
+    int order[MAXKIND];
+    for (int n = 0; n < nkind; n++)
+      order[n] = n;
+    for (int n = nkind - 1; n > 0; n--) {
+      int m = rand_r(&seed) % (n + 1), t = order[n];
+      order[n] = order[m];
+      order[m] = t;
+    }
     for (int n = 0; n < nkind; n++) {
-      int k = (s + n) % nkind;
+      int k = order[n];
       if (spent[k] >= budget) continue;
       if (sample(members[k][s % count[k]], minage, out) < 0) {
         rc = 111;
         goto end;
       }
     }
+  }
 end:
   fclose(out);
   dump_pids(argv[7]);

@@ -5,7 +5,8 @@
 # Each round starts BENCH_SERVICES supervisors of every kind at once (the
 # start order rotates from round to round), one per service directory, all
 # with the same ./run: a tiny static program that reports "PID NAME" into a
-# FIFO and then becomes `sleep 1000000` (bench/supervise-restart.c).
+# FIFO and then waits for its SIGKILL like `exec sleep 1000000` would
+# (bench/supervise-restart.c).
 #   restart: a waiter SIGKILLs one service at a time, going round the kinds
 #            sample by sample (so load from elsewhere hits all alike), each
 #            service after it has been up for more than a second (so no
@@ -20,7 +21,8 @@
 # BENCH_BUDGET_MS and it has fewer samples (column "samples").
 # Knobs: BENCH_SERVICES (200), BENCH_ROUNDS (3), BENCH_MINAGE_MS (1200),
 # BENCH_BUDGET_MS (4000), BENCH_SUPERVISE_EXTRA ("name:/path/prog ..." more
-# supervisors to compare, e.g. experimental builds; not counted as peers).
+# supervisors to compare, e.g. experimental builds; names of letters, digits
+# and _ only; not counted as peers).
 . "$(dirname "$0")/lib.sh"
 
 N=${BENCH_SERVICES:-200}
@@ -48,6 +50,9 @@ for k in daemontools:/usr/bin/supervise runit:/usr/bin/runsv s6:/usr/bin/s6-supe
     echo "supervise.sh: ${k#*:} not installed: ${k%%:*} skipped" >&2
   fi
 done
+# the reference: a bare fork/exec/waitpid loop, what no supervisor can beat
+ln -s "$WAITER" "$BENCH_TMP/supervise-floor"
+KINDS="$KINDS floor:$BENCH_TMP/supervise-floor"
 # more candidates, e.g. experimental builds: "name:/path/to/prog ..."
 KINDS="$KINDS ${BENCH_SUPERVISE_EXTRA:-}"
 
@@ -126,8 +131,9 @@ round() {
          END { print s }' $(sed 's|.*|/proc/&/smaps_rollup|' "$CUR/$name.pids") \
       >>"$BENCH_TMP/$name.mem"
   done
+  done=$CUR
   teardown
-  rm -rf "${BENCH_TMP:?}/round.$r"
+  rm -rf "$done"
 }
 
 nkinds=$(echo $KINDS | wc -w)
@@ -174,22 +180,29 @@ for k in $KINDS; do
   if [ -z "$best_lat" ] || lt "$1" "$best_lat"; then best_lat=$1; fi
 done
 
-echo "supervise: $N services per supervisor, $ROUNDS rounds; restart = SIGKILL of a service up > ${MINAGE} ms to its new ./run reporting"
-printf '%-12s %10s %6s %11s %8s %6s %8s\n' supervisor "mem KB" ratio "restart ms" "p90 ms" ratio samples
+echo "supervise: $N services per supervisor, $ROUNDS rounds; restart = from the SIGKILL of a service up > ${MINAGE} ms to its new ./run reporting"
+fmt='%-12s %7s %6s %11s %8s %6s %10s %8s\n'
+# shellcheck disable=SC2059
+printf "$fmt" supervisor "mem KB" ratio "restart ms" "p90 ms" ratio "over floor" samples
+ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 for k in $KINDS; do
   name=${k%%:*}
   eval "mem=\${mem_$name:-} lat=\${lat_$name:-} p90=\${p90_$name:-} n=\${n_$name:-0}"
   if [ -z "$lat" ]; then
-    printf '%-12s %10s\n' "$name" failed
+    printf '%-12s %7s\n' "$name" failed
     continue
   fi
-  mr=n/a lr=n/a
+  mr=n/a lr=n/a over=n/a
   [ -z "$best_mem" ] || mr=$(ratio "$mem" "$best_mem")
   [ -z "$best_lat" ] || lr=$(ratio "$lat" "$best_lat")
-  printf '%-12s %10s %6s %11s %8s %6s %8s\n' "$name" "$mem" "$mr" \
-    "$(awk -v u="$lat" 'BEGIN { printf "%.3f", u / 1000 }')" \
-    "$(awk -v u="$p90" 'BEGIN { printf "%.3f", u / 1000 }')" "$lr" "$n"
+  [ -z "${lat_floor:-}" ] || over=$(awk -v a="$lat" -v b="$lat_floor" 'BEGIN { printf "%.3f", (a - b) / 1000 }')
+  # shellcheck disable=SC2059
+  printf "$fmt" "$name" "$mem" "$mr" "$(ms "$lat")" "$(ms "$p90")" "$lr" "$over" "$n"
 done
+echo "(ratio: to the best of daemontools, runit, s6; floor: a bare fork/exec/waitpid loop, the part of the time that is not the supervisor's)"
+case $KINDS in *s6:*)
+  echo "(s6-supervise waits a second after every death before it starts ./run again, however long the service ran: it gets fewer samples)" ;;
+esac
 if [ -n "$best_mem" ] && [ -n "${lat_tend:-}" ]; then
   echo "tend/best peer: memory $(ratio "$mem_tend" "$best_mem") (target < 0.60), restart $(ratio "$lat_tend" "$best_lat") (target < 0.50)"
 fi
