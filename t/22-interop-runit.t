@@ -17,10 +17,11 @@ like "$(/usr/bin/sv status "$T/ours")" "down: $T/ours: *s, normally up" "sv stat
 /usr/bin/sv up "$T/ours" >/dev/null
 ok "sv up starts it" waitfor 5 has_pid ours
 like "$(/usr/bin/sv status "$T/ours")" "run: $T/ours: (pid *) *s" "sv status: run again"
-/usr/bin/sv -w 5 restart "$T/ours" >/dev/null 2>&1
-ok "sv restart: a new pid" pid_changed ours "$pid"
+/usr/bin/sv restart "$T/ours" >/dev/null 2>&1
+ok "sv restart: a new pid" waitfor 5 pid_changed ours "$pid"
 # SPEC §3: x exits once the service is down (daemontools' meaning); runit's
 # runsv also stops the service on x, so here it is stopped first.
+waitfor 5 has_pid ours
 /usr/bin/sv exit "$T/ours" >/dev/null 2>&1
 ok "sv exit alone leaves our service running" has_pid ours
 /usr/bin/sv down "$T/ours" >/dev/null 2>&1
