@@ -188,7 +188,13 @@ static pid_t spawn_supervise(struct service *s, int which) {
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old);
+#ifdef __linux__
+  /* the child only makes system calls, then execs: no need to copy
+     svscan's address space (as posix_spawn does it) */
+  pid_t pid = vfork();
+#else
   pid_t pid = fork();
+#endif
   if (pid) {
     int e = errno;
     sigprocmask(SIG_SETMASK, &old, 0);
