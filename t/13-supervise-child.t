@@ -17,7 +17,7 @@ is_sleep() { has_pid "$1" && [ "$(cat /proc/$(status_pid "$1")/comm)" = sleep ];
 waitfor 5 is_sleep "$S"
 pid=$(status_pid "$S")
 is "$(awk '/^SigBlk/ {print $2}' /proc/$pid/status)" 0000000000000000 "./run starts with an empty signal mask"
-is "$(awk '/^SigIgn/ {print $2}' /proc/$pid/status)" 0000000000000000 "./run starts with no ignored signal"
+is "$(awk '/^SigIgn/ {print $2}' /proc/$pid/status) $(cat /proc/$pid/cmdline | tr "\\0" " ")" "0000000000000000 sleep 1000 " "./run starts with no ignored signal"
 is "$(awk '{print $6}' /proc/$pid/stat)" "$pid" "./run leads its own session"
 is "$(fds_of "$pid")" "0 1 2 " "./run has fds 0-2 only"
 
