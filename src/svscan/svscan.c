@@ -473,6 +473,11 @@ static void advance_stop(struct service *s) {
   if (!stopping_all) want_rescan = 1; /* it may be back under a new name */
 }
 
+static void keep_name(char const *name) {
+  for (size_t i = 0; i < nsvc; i++)
+    if (!strcmp(svc[i].name, name)) svc[i].gen = gen;
+}
+
 static void scan(void) {
   DIR *d = opendir(".");
   if (!d) {
@@ -487,7 +492,12 @@ static void scan(void) {
     struct dirent *e = readdir(d);
     if (!e) break;
     if (e->d_name[0] == '.') continue;
-    if (stat(e->d_name, &st) < 0 || !S_ISDIR(st.st_mode)) continue;
+    if (stat(e->d_name, &st) < 0) {
+      /* not known now is not gone: keep what runs under that name */
+      if (errno != ENOENT) keep_name(e->d_name);
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) continue;
     struct service *s = service_find(&st);
     if (s) {
       s->gen = gen;
@@ -507,8 +517,10 @@ static void scan(void) {
     if (p) pending_drop((size_t)(p - pend));
     service_add(e->d_name, &st);
   }
-  if (errno) tend_warnsys("unable to read the scan directory");
+  int failed = errno != 0;
+  if (failed) tend_warnsys("unable to read the scan directory");
   closedir(d);
+  if (failed) return; /* an incomplete listing removes nothing */
   for (size_t i = 0; i < nsvc; i++)
     if (svc[i].gen != gen && !svc[i].dead) stop_service(&svc[i]);
   for (size_t i = npend; i-- > 0;)
