@@ -1,32 +1,72 @@
-/* svc -udopchaitkx DIR...: sends command bytes to the supervise of each
+/* svc -udopchaitkxq12 DIR...: sends command bytes to the supervise of each
    DIR. Trouble with one DIR is a warning; the others still get the
-   command. */
+   command. With -w, svc then waits until every DIR reached a state; it
+   takes its first look before sending, so no change is missed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/sgetopt.h>
 #include <tend/control.h>
 #include <tend/msg.h>
+#include <tend/statuswait.h>
 
-#define USAGE "svc [ -udopchaitkxq12 ] dir ..."
+#define USAGE "svc [ -udopchaitkxq12 ] [ -w uUdDrR ] [ -T ms ] dir ..."
 #define COMMANDS "udopchaitkxq12"
+
+/* Milliseconds for -T: decimal digits only. */
+static int64_t parse_ms(char const *s) {
+  int64_t ms = 0;
+  if (!*s) tend_dieusage(USAGE);
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || ms > 100000000000) tend_dieusage(USAGE);
+    ms = ms * 10 + (*s - '0');
+  }
+  return ms;
+}
 
 int main(int argc, char const *const *argv) {
   char cmd[sizeof COMMANDS];
   size_t len = 0;
+  int goal = -1;
+  int64_t timeout = -1;
   tend_prog = "svc";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, COMMANDS, &l)) != -1;) {
-    if (opt == '?') tend_dieusage(USAGE);
-    if (!memchr(cmd, opt, len)) cmd[len++] = (char)opt;
+  for (int opt; (opt = subgetopt_r(argc, argv, COMMANDS "w:T:", &l)) != -1;) {
+    if (opt == 'w') {
+      if (strlen(l.arg) != 1 || (goal = tend_goal_parse(l.arg[0])) < 0)
+        tend_dieusage(USAGE);
+    } else if (opt == 'T')
+      timeout = parse_ms(l.arg);
+    else if (opt == '?')
+      tend_dieusage(USAGE);
+    else if (!memchr(cmd, opt, len))
+      cmd[len++] = (char)opt;
   }
+  if (timeout >= 0 && goal < 0) tend_dieusage(USAGE);
+
+  size_t ndirs = (size_t)(argc - l.ind);
+  tend_waitset ws;
+  tend_waitdir *dirs = 0;
+  if (goal >= 0 && ndirs) {
+    dirs = calloc(ndirs, sizeof *dirs);
+    if (!dirs) tend_diesys(111, "unable to allocate");
+    for (size_t i = 0; i < ndirs; i++)
+      dirs[i].dir = argv[l.ind + i];
+    /* the deadline counts from here, before the command goes out */
+    if (timeout >= 0) timeout += tend_clock_ms();
+    tend_waitset_init(&ws, dirs, ndirs, goal, 1);
+  }
+
+  int failed = 0;
   int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (here < 0) tend_diesys(111, "unable to open current directory");
   for (int i = l.ind; i < argc; i++) {
     char const *dir = argv[i];
     if (chdir(dir) < 0) {
       tend_warnsys("unable to chdir to ", dir);
+      failed = 1;
       continue;
     }
     if (tend_control_send(0, cmd, len) < 0) {
@@ -34,8 +74,27 @@ int main(int argc, char const *const *argv) {
         tend_warn("unable to control ", dir, ": supervise not running");
       else
         tend_warnsys("unable to control ", dir);
+      failed = 1;
     }
-    if (fchdir(here) < 0) tend_diesys(111, "unable to go back to current directory");
+    if (fchdir(here) < 0)
+      tend_diesys(111, "unable to go back to current directory");
   }
-  return 0;
+  if (!dirs) return 0;
+  if (failed) return 111; /* a DIR that got no command: waiting is moot */
+
+  int r = tend_waitset_wait(&ws, 0, timeout);
+  if (r == -2) {
+    if (ws.errdir)
+      tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
+    tend_diesys(111, "unable to wait");
+  }
+  for (size_t i = 0; i < ndirs; i++) {
+    if (dirs[i].lost)
+      tend_warn("unable to wait for ", dirs[i].dir, " to be ",
+                tend_goal_name(goal), ": supervise not running");
+    else if (r == 0 && !dirs[i].reached)
+      tend_warn("timed out waiting for ", dirs[i].dir, " to be ",
+                tend_goal_name(goal));
+  }
+  return r == 1 ? 0 : r == 0 ? 1 : 111;
 }

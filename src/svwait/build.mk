@@ -1,0 +1,2 @@
+PROGS += svwait
+svwait_SRCS = src/svwait/svwait.c

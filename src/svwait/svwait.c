@@ -1,0 +1,74 @@
+/* svwait [-u|-U|-d|-D] [-T ms] [-a|-o] DIR... [-- PROG...]: waits until all
+   (or any) of the services reached a state, then runs PROG in its place.
+   This is how a run script waits for what it depends on. A directory that
+   does not exist yet, or whose supervise is not running, is waited for. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/sgetopt.h>
+#include <tend/msg.h>
+#include <tend/statuswait.h>
+
+#define USAGE                                                                  \
+  "svwait [ -u | -U | -d | -D ] [ -T ms ] [ -a | -o ] dir ... [ -- prog ... ]"
+
+static int64_t parse_ms(char const *s) {
+  int64_t ms = 0;
+  if (!*s) tend_dieusage(USAGE);
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || ms > 100000000000) tend_dieusage(USAGE);
+    ms = ms * 10 + (*s - '0');
+  }
+  return ms;
+}
+
+int main(int argc, char const *const *argv) {
+  int goal = TEND_GOAL_UP, any = 0;
+  int64_t timeout = -1;
+  tend_prog = "svwait";
+  subgetopt l = SUBGETOPT_ZERO;
+  for (int opt; (opt = subgetopt_r(argc, argv, "uUdDT:ao", &l)) != -1;) {
+    switch (opt) {
+    case 'u':
+    case 'U':
+    case 'd':
+    case 'D': goal = tend_goal_parse((char)opt); break;
+    case 'T': timeout = parse_ms(l.arg); break;
+    case 'a': any = 0; break;
+    case 'o': any = 1; break;
+    default: tend_dieusage(USAGE);
+    }
+  }
+  int first = l.ind, end = first;
+  while (end < argc && strcmp(argv[end], "--"))
+    end++;
+  size_t ndirs = (size_t)(end - first);
+  if (!ndirs) tend_dieusage(USAGE);
+  char const *const *prog = end < argc ? argv + end + 1 : 0;
+  if (prog && !*prog) tend_dieusage(USAGE);
+
+  tend_waitdir *dirs = calloc(ndirs, sizeof *dirs);
+  if (!dirs) tend_diesys(111, "unable to allocate");
+  for (size_t i = 0; i < ndirs; i++)
+    dirs[i].dir = argv[first + i];
+  if (timeout >= 0) timeout += tend_clock_ms();
+  tend_waitset ws;
+  tend_waitset_init(&ws, dirs, ndirs, goal, 0);
+  int r = tend_waitset_wait(&ws, any, timeout);
+  if (r < 0) {
+    if (ws.errdir)
+      tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
+    tend_diesys(111, "unable to wait");
+  }
+  if (!r) {
+    for (size_t i = 0; i < ndirs; i++)
+      if (!dirs[i].reached)
+        tend_warn("timed out waiting for ", dirs[i].dir, " to be ",
+                  tend_goal_name(goal));
+    return 1;
+  }
+  tend_waitset_free(&ws);
+  if (!prog) return 0;
+  execvp(prog[0], (char *const *)prog);
+  tend_diesys(111, "unable to run ", prog[0]);
+}
