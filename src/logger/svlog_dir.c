@@ -204,6 +204,14 @@ void svlog_dir_open(struct svlog_dir *d) {
   }
   /* current without u+x and not empty: we (or multilog) crashed. */
   if (exists(d, "current", &st) && !(st.st_mode & S_IXUSR) && st.st_size) {
+    /* a write cut by the crash: complete the line, the next one starts
+       clean */
+    char last = '\n';
+    fd = openat(d->dirfd, "current", O_RDWR | O_APPEND | O_CLOEXEC);
+    if (fd < 0 || pread(fd, &last, 1, st.st_size - 1) != 1 ||
+        (last != '\n' && write(fd, "\n", 1) != 1))
+      tend_diesys(111, "unable to complete ", d->path, "/current");
+    close(fd);
     if (finish_file(d, "current", 'u') < 0)
       tend_diesys(111, "unable to finish ", d->path, "/current");
   }
