@@ -78,6 +78,8 @@ ok "once ./run exists, svc -u starts it" waitfor 5 has_pid "$M"
 "$BIN/svc" -dx "$M"
 waitfor 5 gone "$SUP"
 
+M=$T/noexec
+mkdir -p "$M"
 printf '#!/bin/sh\nexec sleep 1000\n' >"$M/run"
 chmod 644 "$M/run"
 spawn "$BIN/supervise" "$M" 2>"$T/noexec.err"

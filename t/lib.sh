@@ -71,6 +71,7 @@ _result() {
     echo "ok $_n - $2"
   else
     echo "not ok $_n - $2"
+    echo "#   failed: $2 (${0##*/})" >&2
     _failed=$((_failed + 1))
   fi
 }
@@ -87,7 +88,7 @@ is() {
     _result 0 "$3"
   else
     _result 1 "$3"
-    printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" | sed 's/^\([^#]\)/#   \1/'
+    printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" | sed 's/^\([^#]\)/#   \1/' >&2
   fi
 }
 
@@ -96,7 +97,7 @@ like() {
   $2) _result 0 "$3" ;;
   *)
     _result 1 "$3"
-    printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+    printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" >&2
     ;;
   esac
 }

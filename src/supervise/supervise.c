@@ -2,17 +2,20 @@
    records what happens in DIR/supervise/status, and obeys the one-byte
    commands written to DIR/supervise/control (doc/supervise.8).
    One poll() loop over a self-pipe, the control FIFO and the readiness
-   pipe, with one absolute deadline; nothing blocks, nothing is allocated. */
+   channels, with one absolute deadline; nothing blocks, nothing is
+   allocated. Settings are small files in DIR, read when they are needed. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,23 +23,35 @@
 #include <tend/msg.h>
 #include <tend/servicedir.h>
 #include <tend/status.h>
+#include "supervise.h"
 
 #define USAGE "supervise dir"
 #define NEVER INT64_MAX
+#define YOUNG_MS 1000          /* a ./run that dies sooner "died young" */
+#define CLEANUP_KILL_MS 5000   /* leftovers get KILL after this by default */
+#define SWEEP_MS 100           /* how often a stop looks for leftovers */
+
+/* Where the service is. RUN and CLEANUP both show state 1 in the status:
+   the service is down only once its whole tree is gone. */
+enum phase { DOWN, RUN, CLEANUP, FINISH };
 
 static char const *dir;
 static tend_status st;
+static enum phase phase = DOWN;
 static int sigpipe[2];
-static int ctl_fd = -1, ok_fd = -1, notify_fd = -1;
-static pid_t run_pid, finish_pid;
-static int64_t run_started;   /* monotonic ms when ./run was started */
-static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER;
-static int64_t write_retry_at = NEVER;
+static int ctl_fd = -1, ok_fd = -1;
+static int notify_fd = -1;  /* the notification-fd pipe, read end */
+static int notify_sock = -1; /* the NOTIFY_SOCKET socket */
+static int adopted_fd = -1; /* pidfd of an adopted ./run */
+static char notify_env[64];
+static pid_t run_pid, finish_pid, check_pid;
+static int run_wstatus;
+static int64_t run_started; /* monotonic ms */
+static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
+               sweep_at = NEVER, cleanup_kill_at = NEVER, check_at = NEVER,
+               check_kill_at = NEVER, write_retry_at = NEVER;
+static unsigned check_failures;
 static int exit_wanted, dirty, write_failed;
-
-/* Restart policy (see doc/supervise.8, "Restarts"). */
-static unsigned long first_delay_ms = 1000, max_delay_ms = 1000,
-                     stable_ms = 1000;
 
 static int64_t now_ms(void) {
   struct timespec ts;
@@ -44,11 +59,21 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A setting in milliseconds (or seconds), with its default if the file is
+   absent or unreadable; a bad file is reported each time it is read. */
+static unsigned long setting(char const *file, unsigned long dflt) {
+  unsigned long v;
+  int r = tend_sd_read_uint(file, &v);
+  if (r > 0) return v;
+  if (r < 0) tend_warnsys("ignoring ", dir, "/", file);
+  return dflt;
+}
+
 static void on_signal(int sig) {
   int e = errno;
   unsigned char c = (unsigned char)sig;
   if (write(sigpipe[1], &c, 1) < 0) {
-    /* the pipe is full: a wake-up is already pending */
+    /* the pipe is full: a wake-up is pending anyway */
   }
   errno = e;
 }
@@ -57,14 +82,15 @@ static void catch(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
-  sa.sa_flags = sig == SIGCHLD ? SA_NOCLDSTOP | SA_RESTART : SA_RESTART;
+  sa.sa_flags = SA_RESTART | (sig == SIGCHLD ? SA_NOCLDSTOP : 0);
   sigfillset(&sa.sa_mask);
   sigaction(sig, &sa, 0);
 }
 
 static void announce(void) {
   if (tend_status_write(&st) < 0) {
-    if (!write_failed) tend_warnsys("unable to write ", dir, "/supervise/status");
+    if (!write_failed)
+      tend_warnsys("unable to write ", dir, "/supervise/status");
     write_failed = 1;
     write_retry_at = now_ms() + 1000;
     return;
@@ -79,15 +105,32 @@ static void announce(void) {
   }
 }
 
-/* In the child, between fork and exec: the service starts in its own
-   session with an empty signal mask, default dispositions, and no fd of
-   ours beyond 0-2 (and the readiness pipe, moved to the fd it asked for). */
-static void exec_child(char *const argv[], int notify_w, int notify_at) {
+/* SIG_DFL for every signal, also those glibc keeps for itself (32, 33),
+   which a careless ancestor may have left ignored. */
+static void default_signals(void) {
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) sigaction(s, &dfl, 0);
+  for (int s = 1; s < NSIG; s++) {
+    if (s == SIGKILL || s == SIGSTOP || sigaction(s, &dfl, 0) == 0) continue;
+#if defined(__linux__) && defined(SYS_rt_sigaction)
+    struct {
+      void (*handler)(int);
+      unsigned long flags;
+      void (*restorer)(void);
+      unsigned long mask;
+    } raw = {SIG_DFL, 0, 0, 0};
+    syscall(SYS_rt_sigaction, s, &raw, 0, sizeof raw.mask);
+#endif
+  }
+}
+
+/* In the child, between fork and exec: the service starts in its own
+   session with an empty signal mask, default dispositions, and no fd of
+   ours beyond 0-2 (and the readiness pipe, on the fd it asked for). */
+static void exec_child(char *const argv[], int notify_w, int notify_at,
+                       int with_socket) {
+  default_signals();
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, 0);
@@ -100,19 +143,24 @@ static void exec_child(char *const argv[], int notify_w, int notify_at) {
     else if (dup2(notify_w, notify_at) < 0)
       tend_diesys(111, "unable to set up notification-fd for ", dir, "/run");
   }
+  if (with_socket) putenv(notify_env);
   execv(argv[0], argv);
   tend_diesys(111, "unable to start ", dir, "/", argv[0] + 2);
 }
 
+static void set_stamp_in(tend_stamp *s, int64_t delay_ms) {
+  tend_stamp_now(s);
+  s->sec += (uint64_t)(delay_ms / 1000);
+  s->nsec += (uint32_t)(delay_ms % 1000) * 1000000;
+  if (s->nsec >= 1000000000) {
+    s->nsec -= 1000000000;
+    s->sec++;
+  }
+}
+
 static void schedule_restart(int64_t delay) {
   restart_at = now_ms() + delay;
-  tend_stamp_now(&st.restart);
-  st.restart.sec += (uint64_t)(delay / 1000);
-  st.restart.nsec += (uint32_t)(delay % 1000) * 1000000;
-  if (st.restart.nsec >= 1000000000) {
-    st.restart.nsec -= 1000000000;
-    st.restart.sec++;
-  }
+  set_stamp_in(&st.restart, delay);
   dirty = 1;
 }
 
@@ -124,128 +172,265 @@ static void cancel_restart(void) {
   dirty = 1;
 }
 
-/* The delay before the next start, after a death (or a failed start). */
+/* Restart backoff (doc/supervise.8, "Restarts"): a ./run that died young
+   waits restart-delay, then twice as long each time, up to
+   restart-delay-max, plus a little jitter; one that lived past
+   restart-stable starts the count again. Returns the delay before the next
+   start. */
 static int64_t next_delay(int64_t ran_ms) {
-  if (ran_ms >= (int64_t)stable_ms) {
+  if (ran_ms >= (int64_t)setting("restart-stable", 10000)) {
     st.deaths = 0;
     st.delay_ms = 0;
     return 0;
   }
-  st.deaths++;
-  unsigned long d = st.delay_ms ? st.delay_ms * 2 : first_delay_ms;
-  if (d > max_delay_ms) d = max_delay_ms;
+  if (ran_ms >= YOUNG_MS) return 0; /* not young: at once, count kept */
+  unsigned long tally = setting("max-death-tally", 100);
+  if (st.deaths < tally) st.deaths++;
+  unsigned long first = setting("restart-delay", 1000);
+  unsigned long cap = setting("restart-delay-max", 60000);
+  unsigned long d = st.delay_ms ? (unsigned long)st.delay_ms * 2 : first;
+  if (d > cap) d = cap;
   st.delay_ms = (uint32_t)d;
+  if (d >= 2000) d += (unsigned long)random() % (d / 8);
   return (int64_t)d;
+}
+
+static void set_ready(void) {
+  st.flags |= TEND_FLAG_READY;
+  tend_stamp_now(&st.ready);
+  unsigned long interval = setting("check-interval", 10);
+  if (access("check", X_OK) == 0 && interval)
+    check_at = now_ms() + (int64_t)interval * 1000;
+  dirty = 1;
+}
+
+static void close_readiness(void) {
+  if (notify_fd >= 0) close(notify_fd), notify_fd = -1;
+  if (notify_sock >= 0) close(notify_sock), notify_sock = -1;
 }
 
 static void start_run(void) {
   static char *const argv[] = {"./run", 0};
   cancel_restart();
+  st.flags &= (unsigned char)~TEND_FLAG_NOSTART;
   if (access("run", X_OK) < 0) {
     tend_warnsys("unable to start ", dir, "/run");
     schedule_restart(next_delay(0));
     return;
   }
-  unsigned long nfd;
+  unsigned long nfd = 0;
   int notify[2] = {-1, -1};
   int r = tend_sd_read_uint("notification-fd", &nfd);
   if (r < 0 || (r && (nfd < 3 || nfd > 1023))) {
-    tend_warn("ignoring ", dir, "/notification-fd: not a number from 3 to 1023");
+    tend_warn("ignoring ", dir,
+              "/notification-fd: not a number from 3 to 1023");
     r = 0;
   }
   if (r && pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
     tend_warnsys("unable to create the readiness pipe for ", dir);
     r = 0;
   }
+  int with_socket = access("notification-socket", F_OK) == 0;
+  if (with_socket) {
+    notify_sock = notify_socket_open(notify_env, sizeof notify_env);
+    if (notify_sock < 0) {
+      tend_warnsys("unable to create the notification socket for ", dir);
+      with_socket = 0;
+    }
+  }
   pid_t pid = fork();
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/run");
     if (r) close(notify[0]), close(notify[1]);
+    close_readiness();
     schedule_restart(1000);
     return;
   }
-  if (!pid) exec_child(argv, r ? notify[1] : -1, (int)nfd);
+  if (!pid) exec_child(argv, r ? notify[1] : -1, (int)nfd, with_socket);
   if (r) {
     close(notify[1]);
     notify_fd = notify[0];
   }
+  phase = RUN;
   run_pid = pid;
   run_started = now_ms();
+  check_failures = 0;
   st.pid = (uint32_t)pid;
   st.state = TEND_STATE_RUN;
   st.paused = 0;
   st.termsent = 0;
-  st.flags &= (unsigned char)~TEND_FLAG_READY;
+  st.flags &= (unsigned char)~(TEND_FLAG_READY | TEND_FLAG_ADOPTED |
+                               TEND_FLAG_STOPPING);
   st.ready.sec = 0;
   st.ready.nsec = 0;
   st.starts++;
   tend_stamp_now(&st.when);
   st.started = st.when;
   dirty = 1;
-}
-
-/* ./finish CODE SIG, as runit: CODE is -1 when ./run was killed. */
-static int start_finish(int wstatus) {
-  if (access("finish", X_OK) < 0) return 0;
-  char code[INT_FMT], sig[INT_FMT];
-  code[int_fmt(code, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1)] = 0;
-  sig[int_fmt(sig, WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0)] = 0;
-  char *const argv[] = {"./finish", code, sig, 0};
-  pid_t pid = fork();
-  if (pid < 0) {
-    tend_warnsys("unable to fork for ", dir, "/finish");
-    return 0;
-  }
-  if (!pid) exec_child(argv, -1, -1);
-  finish_pid = pid;
-  st.pid = (uint32_t)pid;
-  st.state = TEND_STATE_FINISH;
-  unsigned long ms = 5000;
-  if (tend_sd_read_uint("timeout-finish", &ms) < 0) ms = 5000;
-  finish_kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
-  return 1;
+  if (!r && !with_socket) set_ready(); /* no readiness protocol: up = ready */
 }
 
 /* Nothing runs any more: start again if the service is wanted up. */
 static void service_down(void) {
+  phase = DOWN;
   st.pid = 0;
   st.state = TEND_STATE_DOWN;
+  st.flags &= (unsigned char)~TEND_FLAG_STOPPING;
   tend_stamp_now(&st.when);
   dirty = 1;
   if (st.want != 'u' || exit_wanted) {
-    st.delay_ms = 0;
+    cancel_restart();
     return;
   }
-  int64_t delay = (int64_t)st.delay_ms;
-  if (delay)
-    schedule_restart(delay);
-  else
-    start_run();
+  if (restart_at == NEVER || restart_at <= now_ms()) start_run();
+  /* else the restart waits for its deadline (backoff) */
+}
+
+/* ./finish CODE SIG, as runit: CODE is -1 when ./run was killed (or its
+   status is unknown, for an adopted ./run). */
+static void start_finish(void) {
+  if (access("finish", X_OK) < 0) {
+    service_down();
+    return;
+  }
+  char code[INT_FMT], sig[INT_FMT];
+  int ws = run_wstatus;
+  code[int_fmt(code, ws >= 0 && WIFEXITED(ws) ? WEXITSTATUS(ws) : -1)] = 0;
+  sig[int_fmt(sig, ws >= 0 && WIFSIGNALED(ws) ? WTERMSIG(ws) : 0)] = 0;
+  char *const argv[] = {"./finish", code, sig, 0};
+  pid_t pid = fork();
+  if (pid < 0) {
+    tend_warnsys("unable to fork for ", dir, "/finish");
+    service_down();
+    return;
+  }
+  if (!pid) exec_child(argv, -1, -1, 0);
+  phase = FINISH;
+  finish_pid = pid;
+  st.pid = (uint32_t)pid;
+  st.state = TEND_STATE_FINISH;
+  st.flags &= (unsigned char)~TEND_FLAG_STOPPING;
+  tend_stamp_now(&st.when);
+  dirty = 1;
+  unsigned long ms = setting("timeout-finish", 5000);
+  finish_kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+}
+
+static int down_signal(void) {
+  int sig = SIGTERM;
+  if (tend_sd_read_signal("down-signal", &sig) < 0) {
+    tend_warn("ignoring ", dir, "/down-signal: unknown signal");
+    sig = SIGTERM;
+  }
+  return sig;
+}
+
+static pid_t helpers[2];
+static unsigned helper_count(void) {
+  unsigned n = 0;
+  if (finish_pid) helpers[n++] = finish_pid;
+  if (check_pid) helpers[n++] = check_pid;
+  return n;
+}
+
+/* The main process is gone; whatever is left of its tree is stopped
+   before ./finish runs and before the service counts as down. */
+static void cleanup_or_finish(void) {
+  unsigned n = helper_count();
+  if (!tree_alive(run_pid, helpers, n)) {
+    sweep_at = cleanup_kill_at = NEVER;
+    run_pid = 0;
+    start_finish();
+    return;
+  }
+  if (phase != CLEANUP) {
+    phase = CLEANUP;
+    st.flags |= TEND_FLAG_STOPPING;
+    dirty = 1;
+    int sig = down_signal();
+    tree_signal(run_pid, sig, helpers, n);
+    if (sig != SIGCONT) tree_signal(run_pid, SIGCONT, helpers, n);
+    unsigned long ms = setting("timeout-kill", 0);
+    cleanup_kill_at = now_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
+  }
+  sweep_at = now_ms() + SWEEP_MS;
 }
 
 static void run_exited(int wstatus) {
   int64_t ran = now_ms() - run_started;
-  run_pid = 0;
+  if (adopted_fd >= 0) close(adopted_fd), adopted_fd = -1;
+  run_wstatus = wstatus;
   kill_at = NEVER;
-  st.lastwait = (uint32_t)wstatus;
+  check_at = check_kill_at = NEVER;
+  if (check_pid) kill(-check_pid, SIGKILL);
+  st.lastwait = wstatus < 0 ? TEND_WSTATUS_NONE : (uint32_t)wstatus;
   st.termsent = 0;
   st.paused = 0;
   st.flags &= (unsigned char)~TEND_FLAG_READY;
   st.ready.sec = 0;
   st.ready.nsec = 0;
-  if (notify_fd >= 0) close(notify_fd), notify_fd = -1;
-  next_delay(ran);
-  if (start_finish(wstatus)) {
-    tend_stamp_now(&st.when);
-    dirty = 1;
-  } else
-    service_down();
+  close_readiness();
+  int64_t delay = next_delay(ran);
+  if (delay && st.want == 'u' && !exit_wanted)
+    schedule_restart(delay); /* not before the tree is gone, either */
+  else
+    cancel_restart();
+  dirty = 1;
+  cleanup_or_finish();
 }
 
-static void finish_exited(void) {
+static void finish_exited(int wstatus) {
   finish_pid = 0;
   finish_kill_at = NEVER;
+  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 125) {
+    /* s6's convention: the service must not be restarted */
+    st.want = 'd';
+    st.flags |= TEND_FLAG_NOSTART;
+  }
   service_down();
+}
+
+static void check_exited(int wstatus) {
+  check_pid = 0;
+  check_kill_at = NEVER;
+  if (phase != RUN) return;
+  unsigned long interval = setting("check-interval", 10);
+  check_at = interval ? now_ms() + (int64_t)interval * 1000 : NEVER;
+  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
+    check_failures = 0;
+    return;
+  }
+  unsigned long max = setting("check-failures", 3);
+  if (++check_failures < max) return;
+  char n[UINT_FMT];
+  n[uint_fmt(n, check_failures)] = 0;
+  tend_warn(dir, "/check failed ", n, " times in a row: restarting ", dir,
+            "/run");
+  check_failures = 0;
+  check_at = NEVER;
+  int sig = down_signal();
+  kill(run_pid, sig);
+  if (sig != SIGCONT) kill(run_pid, SIGCONT);
+  st.termsent = 1;
+  unsigned long ms = setting("timeout-kill", 0);
+  kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  dirty = 1;
+}
+
+static void start_check(void) {
+  static char *const argv[] = {"./check", 0};
+  check_at = NEVER;
+  if (access("check", X_OK) < 0) return;
+  pid_t pid = fork();
+  if (pid < 0) {
+    tend_warnsys("unable to fork for ", dir, "/check");
+    check_at = now_ms() + 1000;
+    return;
+  }
+  if (!pid) exec_child(argv, -1, -1, 0);
+  check_pid = pid;
+  unsigned long s = setting("check-timeout", 5);
+  check_kill_at = now_ms() + (int64_t)(s ? s : 5) * 1000;
 }
 
 static void reap(void) {
@@ -253,30 +438,28 @@ static void reap(void) {
     int ws;
     pid_t p = waitpid(-1, &ws, WNOHANG);
     if (p <= 0) break;
-    if (p == run_pid)
+    if (p == run_pid && phase == RUN && adopted_fd < 0)
       run_exited(ws);
     else if (p == finish_pid)
-      finish_exited();
-    /* anything else is an orphan of the service: reaped, nothing more */
+      finish_exited(ws);
+    else if (p == check_pid)
+      check_exited(ws);
+    /* anything else was an orphan of the service, now reaped */
   }
+  if (phase == CLEANUP) cleanup_or_finish();
 }
 
 static void signal_run(int sig) {
-  if (run_pid) kill(run_pid, sig);
+  if (phase == RUN) kill(run_pid, sig);
 }
 
 static void stop_run(void) {
-  int sig = SIGTERM;
-  if (tend_sd_read_signal("down-signal", &sig) < 0) {
-    tend_warn("ignoring ", dir, "/down-signal: unknown signal");
-    sig = SIGTERM;
-  }
+  int sig = down_signal();
   signal_run(sig);
   if (sig != SIGCONT) signal_run(SIGCONT);
   st.termsent = 1;
   st.paused = 0;
-  unsigned long ms = 0;
-  if (tend_sd_read_uint("timeout-kill", &ms) < 0) ms = 0;
+  unsigned long ms = setting("timeout-kill", 0);
   kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
@@ -284,20 +467,16 @@ static void stop_run(void) {
 static void command(char c) {
   switch (c) {
   case 'u':
-    st.want = 'u';
-    dirty = 1;
-    if (!run_pid && !finish_pid) start_run();
-    break;
   case 'o':
-    st.want = 0;
+    st.want = c == 'u' ? 'u' : 0;
     dirty = 1;
-    if (!run_pid && !finish_pid) start_run();
+    if (phase == DOWN) start_run();
     break;
   case 'd':
     st.want = 'd';
     cancel_restart();
     dirty = 1;
-    if (run_pid) stop_run();
+    if (phase == RUN) stop_run();
     break;
   case 'x':
     exit_wanted = 1;
@@ -306,21 +485,27 @@ static void command(char c) {
     dirty = 1;
     break;
   case 'p':
-    if (run_pid) signal_run(SIGSTOP), st.paused = 1, dirty = 1;
+    if (phase == RUN) signal_run(SIGSTOP), st.paused = 1, dirty = 1;
     break;
   case 'c':
-    if (run_pid) signal_run(SIGCONT), st.paused = 0, dirty = 1;
+    if (phase == RUN) signal_run(SIGCONT), st.paused = 0, dirty = 1;
     break;
   case 't':
-    if (run_pid) {
+    if (phase == RUN) {
       signal_run(SIGTERM);
       if (st.paused) signal_run(SIGCONT), st.paused = 0;
       st.termsent = 1;
       dirty = 1;
-    } else if (restart_at != NEVER)
-      start_run();
+    } else if (phase == DOWN && restart_at != NEVER)
+      start_run(); /* a pending restart happens now */
     break;
-  case 'k': signal_run(SIGKILL); break;
+  case 'k':
+    if (phase == CLEANUP) {
+      unsigned n = helper_count();
+      tree_signal(run_pid, SIGKILL, helpers, n);
+    } else
+      signal_run(SIGKILL);
+    break;
   case 'h': signal_run(SIGHUP); break;
   case 'a': signal_run(SIGALRM); break;
   case 'i': signal_run(SIGINT); break;
@@ -353,18 +538,21 @@ static void handle_control(void) {
     for (ssize_t i = 0; i < r; i++) command(buf[i]);
 }
 
-static void handle_notify(void) {
+static void handle_notify_fd(void) {
   char buf[64];
   ssize_t r = read(notify_fd, buf, sizeof buf);
-  if (r > 0 && !memchr(buf, '\n', (size_t)r)) return;
   if (r < 0 && errno == EAGAIN) return;
-  if (r > 0) {
-    st.flags |= TEND_FLAG_READY;
-    tend_stamp_now(&st.ready);
-    dirty = 1;
-  }
+  if (r > 0 && !memchr(buf, '\n', (size_t)r)) return;
+  if (r > 0) set_ready();
   close(notify_fd); /* one newline is all we listen for */
   notify_fd = -1;
+}
+
+static void handle_notify_socket(void) {
+  if (!notify_socket_ready(notify_sock, run_pid)) return;
+  set_ready();
+  close(notify_sock);
+  notify_sock = -1;
 }
 
 static void on_deadlines(int64_t now) {
@@ -372,28 +560,47 @@ static void on_deadlines(int64_t now) {
     kill_at = NEVER;
     signal_run(SIGKILL);
   }
+  if (now >= cleanup_kill_at) {
+    cleanup_kill_at = NEVER;
+    unsigned n = helper_count();
+    if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
+  }
+  if (now >= sweep_at) {
+    sweep_at = NEVER;
+    if (phase == CLEANUP) cleanup_or_finish();
+  }
   if (now >= finish_kill_at) {
     finish_kill_at = NEVER;
-    if (finish_pid) kill(finish_pid, SIGKILL);
+    if (finish_pid) kill(-finish_pid, SIGKILL), kill(finish_pid, SIGKILL);
   }
-  if (now >= restart_at) {
-    restart_at = NEVER;
-    if (!run_pid && !finish_pid && st.want == 'u' && !exit_wanted) start_run();
+  if (now >= check_kill_at) {
+    check_kill_at = NEVER;
+    if (check_pid) kill(-check_pid, SIGKILL), kill(check_pid, SIGKILL);
+  }
+  if (now >= check_at && phase == RUN && !check_pid) start_check();
+  if (now >= restart_at && phase == DOWN) {
+    if (st.want == 'u' && !exit_wanted)
+      start_run();
+    else
+      cancel_restart();
   }
   if (now >= write_retry_at) dirty = 1;
 }
 
 static int64_t next_deadline(void) {
-  int64_t d = restart_at;
-  if (kill_at < d) d = kill_at;
-  if (finish_kill_at < d) d = finish_kill_at;
-  if (write_retry_at < d) d = write_retry_at;
+  int64_t const all[] = {kill_at,  finish_kill_at, sweep_at,      cleanup_kill_at,
+                         check_at, check_kill_at,  write_retry_at};
+  /* a pending restart waits for the tree and ./finish to be gone */
+  int64_t d = phase == DOWN ? restart_at : NEVER;
+  for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (all[i] < d) d = all[i];
   return d;
 }
 
 static void make_supervise_dir(void) {
   if (mkdir("supervise", 0700) == 0) return;
-  if (errno != EEXIST) tend_diesys(111, "unable to create ", dir, "/supervise");
+  if (errno != EEXIST)
+    tend_diesys(111, "unable to create ", dir, "/supervise");
   struct stat s;
   if (stat("supervise", &s) == 0) {
     if (!S_ISDIR(s.st_mode)) {
@@ -419,13 +626,42 @@ static int open_fifo(char const *name, int flags) {
   return fd;
 }
 
-static void read_settings(void) {
+/* What the previous supervise of this directory left: counters carry
+   over, and a ./run it started that still runs is adopted, not doubled. */
+static void take_over(void) {
   tend_status old;
-  if (tend_status_read(&old, 0) == 1 && old.version >= 1) {
-    st.starts = old.starts;
-    st.lastwait = old.lastwait;
-    st.started = old.started;
+  if (tend_status_read(&old, 0) != 1 || old.version < 1) return;
+  st.starts = old.starts;
+  st.lastwait = old.lastwait;
+  st.started = old.started;
+  st.deaths = old.deaths;
+  st.delay_ms = old.delay_ms;
+  if (!old.pid || old.state != TEND_STATE_RUN) return;
+  pid_t pid = (pid_t)old.pid;
+  if (!adopt_check(pid, old.started.sec - TEND_TAI64_UNIX)) return;
+  int fd = adopt_watch(pid);
+  if (fd < 0) {
+    /* cannot watch it: stop the old tree before starting a new one */
+    tend_warnsys("unable to adopt ", dir, "/run: stopping it");
+    kill(-pid, SIGTERM);
+    kill(-pid, SIGCONT);
+    for (int i = 0; i < 50 && kill(-pid, 0) == 0; i++) {
+      struct timespec ts = {0, 100000000};
+      nanosleep(&ts, 0);
+    }
+    kill(-pid, SIGKILL);
+    return;
   }
+  adopted_fd = fd;
+  phase = RUN;
+  run_pid = pid;
+  run_started = now_ms() - (int64_t)YOUNG_MS; /* it has been up a while */
+  st.pid = old.pid;
+  st.state = TEND_STATE_RUN;
+  st.when = old.when;
+  st.flags = (unsigned char)(TEND_FLAG_ADOPTED | (old.flags & TEND_FLAG_READY));
+  st.ready = old.ready;
+  st.paused = old.paused;
 }
 
 int main(int argc, char const *const *argv) {
@@ -461,6 +697,7 @@ int main(int argc, char const *const *argv) {
   catch(SIGPIPE);
   /* orphans of the service come back to us, so none is left behind */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  srandom((unsigned)getpid() ^ (unsigned)now_ms());
 
   ctl_fd = open_fifo("supervise/control", O_RDONLY);
   open_fifo("supervise/control", O_WRONLY); /* never see EOF */
@@ -469,32 +706,42 @@ int main(int argc, char const *const *argv) {
 
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();
-  read_settings();
+  take_over();
   st.want = access("down", F_OK) == 0 ? 'd' : 'u';
-  tend_stamp_now(&st.when);
+  if (phase == DOWN) tend_stamp_now(&st.when);
   announce();
-  if (st.want == 'u') start_run();
+  if (st.want == 'u' && phase == DOWN) start_run();
 
   for (;;) {
-    if (exit_wanted && !run_pid && !finish_pid) {
+    if (exit_wanted && phase == DOWN) {
+      if (check_pid) kill(-check_pid, SIGKILL);
       announce();
       return 0;
     }
     if (dirty && write_retry_at == NEVER) announce();
-    struct pollfd fds[3] = {{sigpipe[0], POLLIN, 0}, {ctl_fd, POLLIN, 0},
-                            {notify_fd, POLLIN, 0}};
+    struct pollfd fds[5] = {{sigpipe[0], POLLIN, 0},
+                            {ctl_fd, POLLIN, 0},
+                            {notify_fd, POLLIN, 0},
+                            {notify_sock, POLLIN, 0},
+                            {adopted_fd, POLLIN, 0}};
     int64_t deadline = next_deadline();
     int timeout = -1;
     if (deadline != NEVER) {
       int64_t left = deadline - now_ms();
       timeout = left <= 0 ? 0 : left > 86400000 ? 86400000 : (int)left;
     }
-    int r = poll(fds, notify_fd >= 0 ? 3 : 2, timeout);
+    int r = poll(fds, 5, timeout); /* negative fds are skipped */
     if (r < 0 && errno != EINTR) tend_diesys(111, "unable to poll");
     if (r > 0) {
       if (fds[0].revents) handle_signals();
       if (fds[1].revents) handle_control();
-      if (notify_fd >= 0 && fds[2].revents) handle_notify();
+      if (fds[2].fd >= 0 && fds[2].revents && notify_fd >= 0)
+        handle_notify_fd();
+      if (fds[3].fd >= 0 && fds[3].revents && notify_sock >= 0)
+        handle_notify_socket();
+      if (fds[4].fd >= 0 && fds[4].revents && adopted_fd >= 0 &&
+          phase == RUN)
+        run_exited(-1); /* not our child: its status is unknown */
     }
     on_deadlines(now_ms());
   }

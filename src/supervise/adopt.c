@@ -1,0 +1,74 @@
+/* After a supervise was killed, its ./run may still be running. A new
+   supervise adopts it instead of starting a second instance, once it has
+   proved the process is the same one: it leads its own session (as every
+   ./run we start does) and the kernel's record of its start time matches
+   the start time in supervise/status. Linux only; elsewhere nothing is
+   adopted and the old process group is stopped first. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <skalibs/types.h>
+#include "supervise.h"
+
+static ssize_t slurp(char const *path, char *buf, size_t len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t r;
+  do
+    r = read(fd, buf, len - 1);
+  while (r < 0 && errno == EINTR);
+  close(fd);
+  if (r >= 0) buf[r] = 0;
+  return r;
+}
+
+int adopt_check(pid_t pid, unsigned long long started_unix) {
+  char path[64] = "/proc/";
+  size_t n = 6;
+  n += pid_fmt(path + n, pid);
+  memcpy(path + n, "/stat", 6);
+  char buf[1024];
+  if (slurp(path, buf, sizeof buf) <= 0) return 0;
+  char *s = strrchr(buf, ')'); /* the command name may hold anything */
+  if (!s) return 0;
+  /* after ") ": state ppid pgrp session ... field 22 is starttime */
+  unsigned long long field[20];
+  s += 2;
+  for (int i = 0; i < 20; i++) {
+    while (*s == ' ') s++;
+    if (i == 0) {
+      s++; /* the state letter */
+      field[0] = 0;
+      continue;
+    }
+    field[i] = strtoull(s, &s, 10);
+  }
+  unsigned long long session = field[3], starttime = field[19];
+  if (session != (unsigned long long)pid) return 0;
+  char stat[8192];
+  if (slurp("/proc/stat", stat, sizeof stat) <= 0) return 0;
+  char *b = strstr(stat, "\nbtime ");
+  if (!b) return 0;
+  unsigned long long btime = strtoull(b + 7, 0, 10);
+  long hz = sysconf(_SC_CLK_TCK);
+  if (hz <= 0) return 0;
+  unsigned long long start = btime + starttime / (unsigned long long)hz;
+  unsigned long long diff =
+    start > started_unix ? start - started_unix : started_unix - start;
+  return diff <= 2;
+}
+
+int adopt_watch(pid_t pid) {
+#ifdef SYS_pidfd_open
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return fd;
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
