@@ -81,4 +81,18 @@ ok "a killed supervise is started again within a second or so" waitfor 2 sh -c "
 t1=$(date +%s%N)
 echo "# restarted in $(((t1 - t0) / 1000000)) ms"
 
+# No supervise beside svscan: the one on the PATH.
+kill -TERM "$scan"
+wait "$scan"
+mkdir "$T/lonely" "$T/s2"
+cp "$BIN/svscan" "$T/lonely/svscan"
+mkservice "$S/../s2/x" 'exec sleep 1000'
+spawn "$T/lonely/svscan" "$T/s2" 2>"$T/err"
+scan=$SPAWNED
+waitfor 5 has_pid "$T/s2/x"
+is "$(readlink "/proc/$(svpid "$T/s2/x")/exe")" "$(cd "$BIN" && pwd -P)/supervise" \
+  "without a supervise beside it, svscan uses the one on the PATH"
+kill -TERM "$scan"
+wait "$scan"
+
 done_testing

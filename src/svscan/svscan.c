@@ -218,8 +218,12 @@ static pid_t spawn_supervise(struct service *s, int which) {
     argv[1] = "log";
   } else if (s->has_log && s->pipe_w >= 0 && dup2(s->pipe_w, 1) < 0)
     tend_diesys(111, "unable to set up a pipe");
-  if (supervise_path[0]) execv(supervise_path, argv);
-  execvp("supervise", argv);
+  /* never a different supervise from the PATH if ours is there but
+     briefly unusable (being upgraded): this one fails and is retried */
+  if (supervise_path[0])
+    execv(supervise_path, argv);
+  else
+    execvp("supervise", argv);
   tend_diesys(111, "unable to start supervise for ", s->name,
               which == LOG ? "/log" : "");
 }
