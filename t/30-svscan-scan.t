@@ -95,4 +95,13 @@ is "$(readlink "/proc/$(svpid "$T/s2/x")/exe")" "$(cd "$BIN" && pwd -P)/supervis
 kill -TERM "$scan"
 wait "$scan"
 
+# -r 1: a periodic rescan notices a log/ added later without a signal.
+spawn "$BIN/svscan" -r 1 "$T/s2" 2>"$T/err"
+scan=$SPAWNED
+waitfor 5 has_pid "$T/s2/x"
+mkservice "$T/s2/x/log" 'exec cat >/dev/null'
+ok "with -r 1, a log/ added later is noticed by the periodic rescan" waitfor 3 has_pid "$T/s2/x/log"
+kill -TERM "$scan"
+wait "$scan"
+
 done_testing
