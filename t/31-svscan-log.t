@@ -56,4 +56,22 @@ ok "and the service's lines still reach the logger" waitfor 5 lines "$T/out" 5
 is "$(readlink "/proc/$(status_pid "$S/app/log")/fd/0")" "$pipe" "through the same pipe"
 is "$(status_pid "$S/app")" "$run" "the service itself was never restarted"
 
+# Removing the directory: the service stops first, its last line still
+# reaches the logger, then the logger and both supervisors exit.
+mkservice "$T/new/bye" 'trap "echo bye-bye; exit 0" TERM
+echo hi
+while :; do sleep 0.02; done'
+mkservice "$T/new/bye/log" 'exec cat >>../../../byeout'
+mv "$T/new/bye" "$S/bye"
+ok "a logged service moved in starts and logs" waitfor 5 grep -q hi "$T/byeout"
+sv=$(svpid "$S/bye")
+logsv=$(svpid "$S/bye/log")
+mv "$S/bye" "$T/bye-removed"
+ok "a removed logged service's supervise exits" waitfor 5 gone "$sv"
+ok "and then its logger's" waitfor 5 gone "$logsv"
+ok "after logging the service's last line" grep -qx bye-bye "$T/byeout"
+
+kill -TERM "$scan"
+wait "$scan"
+
 done_testing

@@ -298,6 +298,7 @@ static int try_adopt(struct service *s, int which) {
         close(p->pidfd);
         p->pid = 0;
         p->pidfd = -1;
+        p->adopted = 0;
         return 0;
       }
     }
