@@ -1,0 +1,64 @@
+#!/bin/sh
+# No duplicate after a supervisor crash: a new supervise adopts the ./run
+# that its killed predecessor left running.
+. "$(dirname "$0")/lib.sh"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
+instances() { pgrep -f "^sleep 4242$" | wc -l; }
+
+S=$T/svc
+mkservice "$S" "echo x >>$T/starts; exec sleep 4242"
+spawn "$BIN/supervise" "$S"
+SUP=$SPAWNED
+waitfor 5 has_pid "$S"
+pid=$(status_pid "$S")
+kill -KILL "$SUP"
+waitfor 5 gone "$SUP"
+ok "after supervise is SIGKILLed its service runs on" kill -0 "$pid"
+
+spawn "$BIN/supervise" "$S"
+SUP=$SPAWNED
+has_svpid() { [ "$(be32 "$S" 76)" = "$SUP" ]; }
+waitfor 5 has_svpid
+is "$(status_pid "$S")" "$pid" "the new supervise adopts the running ./run"
+is "$(instances)" 1 "exactly one instance runs"
+is "$(wc -l <"$T/starts")" 1 "./run was not started again"
+is "$(be32 "$S" 24)" 1 "the start count is unchanged"
+is "$(($(status_byte "$S" 21) & 2))" 2 "the status says adopted"
+like "$("$BIN/svstat" "$S")" "*: up (pid $pid) * seconds" "svstat: up, same pid"
+
+# The adopted process is watched: its death is noticed and it is restarted.
+kill -KILL "$pid"
+ok "the adopted ./run dies: it is restarted" waitfor 5 pid_changed "$S" "$pid"
+is "$(instances)" 1 "still exactly one instance"
+pid=$(status_pid "$S")
+
+# And commands reach it after a second crash.
+kill -KILL "$SUP"
+waitfor 5 gone "$SUP"
+spawn "$BIN/supervise" "$S"
+SUP=$SPAWNED
+waitfor 5 has_svpid
+is "$(status_pid "$S")" "$pid" "adopted again after a second crash"
+"$BIN/svc" -d "$S"
+ok "svc -d stops the adopted service" waitfor 5 gone "$pid"
+ok "and the status says down" waitfor 5 no_pid "$S"
+"$BIN/svc" -u "$S"
+ok "svc -u starts a new one" waitfor 5 has_pid "$S"
+is "$(instances)" 1 "one instance"
+
+# A stale status whose pid is some other process is not adopted.
+"$BIN/svc" -dx "$S"
+waitfor 5 gone "$SUP"
+sleep 4242 &
+other=$!
+_pids="$_pids $other"
+printf "$(printf '\\%03o' $((other & 255)) $(((other >> 8) & 255)) $(((other >> 16) & 255)) 0)" |
+  dd of="$S/supervise/status" bs=1 seek=12 conv=notrunc 2>/dev/null
+printf '\001' | dd of="$S/supervise/status" bs=1 seek=19 conv=notrunc 2>/dev/null
+spawn "$BIN/supervise" "$S"
+SUP=$SPAWNED
+waitfor 5 has_svpid
+ok "a recorded pid that is not our ./run is not adopted" waitfor 5 pid_changed "$S" "$other"
+ok "and that process is left alone" kill -0 "$other"
+done_testing
