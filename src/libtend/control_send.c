@@ -6,18 +6,16 @@
 #include <tend/control.h>
 
 static int open_in(char const *dir, char const *name) {
-  char path[4096];
-  size_t dirlen = dir ? strlen(dir) : 0, namelen = strlen(name);
-  if (dirlen + namelen + 2 > sizeof path) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
+  int dfd = AT_FDCWD;
   if (dir) {
-    memcpy(path, dir, dirlen);
-    path[dirlen++] = '/';
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return -1;
   }
-  memcpy(path + dirlen, name, namelen + 1);
-  return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  int fd = openat(dfd, name, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  int e = errno;
+  if (dir) close(dfd);
+  errno = e;
+  return fd;
 }
 
 int tend_control_send(char const *dir, char const *cmd, size_t len) {

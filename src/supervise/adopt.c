@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
 #include "supervise.h"
@@ -31,7 +32,7 @@ int adopt_check(pid_t pid, unsigned long long started_unix) {
   size_t n = 6;
   n += pid_fmt(path + n, pid);
   memcpy(path + n, "/stat", 6);
-  char buf[1024];
+  char buf[512];
   if (slurp(path, buf, sizeof buf) <= 0) return 0;
   char *s = strrchr(buf, ')'); /* the command name may hold anything */
   if (!s) return 0;
@@ -49,14 +50,14 @@ int adopt_check(pid_t pid, unsigned long long started_unix) {
   }
   unsigned long long session = field[3], starttime = field[19];
   if (session != (unsigned long long)pid) return 0;
-  char stat[8192];
-  if (slurp("/proc/stat", stat, sizeof stat) <= 0) return 0;
-  char *b = strstr(stat, "\nbtime ");
-  if (!b) return 0;
-  unsigned long long btime = strtoull(b + 7, 0, 10);
+  /* starttime counts clock ticks since boot: turn it into unix time */
+  struct timespec real, boot;
   long hz = sysconf(_SC_CLK_TCK);
-  if (hz <= 0) return 0;
-  unsigned long long start = btime + starttime / (unsigned long long)hz;
+  if (hz <= 0 || clock_gettime(CLOCK_REALTIME, &real) < 0 ||
+      clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+    return 0;
+  unsigned long long start = (unsigned long long)(real.tv_sec - boot.tv_sec) +
+                             starttime / (unsigned long long)hz;
   unsigned long long diff =
     start > started_unix ? start - started_unix : started_unix - start;
   return diff <= 2;

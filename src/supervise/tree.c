@@ -21,32 +21,36 @@ static unsigned each_child(void (*fn)(pid_t, int), int sig, pid_t const *except,
   for (unsigned i = 0; i < sizeof tail; i++) path[n + i] = tail[i];
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
-  char buf[8192];
-  size_t len = 0;
+  char buf[512];
+  unsigned found = 0;
+  pid_t pid = 0;
+  int digits = 0;
   for (;;) {
-    ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+    ssize_t r = read(fd, buf, sizeof buf);
     if (r < 0 && errno == EINTR) continue;
+    /* a pid may be cut between two reads: digits carry over */
+    for (ssize_t i = 0; i < (r > 0 ? r : 0) + 1; i++) {
+      if (i < r && buf[i] >= '0' && buf[i] <= '9') {
+        pid = pid * 10 + (buf[i] - '0');
+        digits = 1;
+        continue;
+      }
+      if (i == r && r > 0) break; /* end of this read: keep the digits */
+      if (digits) {
+        int skip = 0;
+        for (unsigned k = 0; k < nexcept; k++)
+          if (except[k] == pid) skip = 1;
+        if (!skip) {
+          found++;
+          if (fn) fn(pid, sig);
+        }
+      }
+      pid = 0;
+      digits = 0;
+    }
     if (r <= 0) break;
-    len += (size_t)r;
-    if (len == sizeof buf - 1) break;
   }
   close(fd);
-  buf[len] = 0;
-  unsigned found = 0;
-  for (char *s = buf; *s;) {
-    if (*s < '0' || *s > '9') {
-      s++;
-      continue;
-    }
-    pid_t pid = 0;
-    while (*s >= '0' && *s <= '9') pid = pid * 10 + (*s++ - '0');
-    int skip = 0;
-    for (unsigned k = 0; k < nexcept; k++)
-      if (except[k] == pid) skip = 1;
-    if (skip) continue;
-    found++;
-    if (fn) fn(pid, sig);
-  }
   return found;
 }
 
