@@ -28,15 +28,17 @@ ok "the ready time is recorded" [ "$ready_sec" != 0000000000000000 ]
 N=$T/sock
 mkservice "$N" "echo \"\$NOTIFY_SOCKET\" >$T/sockname
 while [ ! -e $T/go-sock ]; do sleep 0.02; done
-$HELPERS/notify_send 'STATUS=starting
-READY=1'
-exec sleep 1000"
+exec $HELPERS/notify_send 'STATUS=starting
+READY=1' sleep 1000"
 touch "$N/notification-socket"
 spawn "$BIN/supervise" "$N"
 SUP=$SPAWNED
 waitfor 5 test -s "$T/sockname"
 is "$(cat "$T/sockname")" "@tend-notify/$SUP" "NOTIFY_SOCKET names supervise's abstract socket"
-NOTIFY_SOCKET=$(cat "$T/sockname") "$HELPERS/notify_send" READY=1
+spawn env NOTIFY_SOCKET="$(cat "$T/sockname")" "$HELPERS/notify_send" READY=1 sleep 1000
+outsider=$SPAWNED
+sent() { [ "$(cat /proc/$outsider/comm)" = sleep ]; }
+ok "a process outside the service sent READY=1" waitfor 5 sent
 "$BIN/svc" -p "$N"
 "$BIN/svc" -c "$N" # a round trip through supervise's loop
 waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 '$N/supervise/status' | tr -d ' ')\" = 0 ]"

@@ -1,6 +1,7 @@
-/* notify_send [MESSAGE]: sends MESSAGE (default READY=1) to the datagram
-   socket named in NOTIFY_SOCKET, as systemd's sd_notify does; a leading
-   '@' names an abstract socket. Exit 0 if sent. */
+/* notify_send MESSAGE [PROG...]: sends MESSAGE to the datagram socket
+   named in NOTIFY_SOCKET, as systemd's sd_notify does (a leading '@' names
+   an abstract socket), then execs PROG if given, so that the sender stays
+   alive as a daemon's main process would. Exit 0 if sent. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-  char const *msg = argc > 1 ? argv[1] : "READY=1";
+  if (argc < 2) return 100;
+  char const *msg = argv[1];
   char const *path = getenv("NOTIFY_SOCKET");
   if (!path || !*path) return 100;
   struct sockaddr_un sa;
@@ -24,5 +26,9 @@ int main(int argc, char **argv) {
   if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa,
              (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
     return 111;
+  if (argc > 2) {
+    execvp(argv[2], argv + 2);
+    return 111;
+  }
   return 0;
 }
