@@ -61,4 +61,48 @@ SUP=$SPAWNED
 waitfor 5 has_svpid
 ok "a recorded pid that is not our ./run is not adopted" waitfor 5 pid_changed "$S" "$other"
 ok "and that process is left alone" kill -0 "$other"
+
+# Killed in the middle of a stop: what is left of the old tree is stopped
+# before a new ./run starts.
+L=$T/leftover
+mkservice "$L" "(trap '' TERM; exec sleep 4343) &
+echo \$! >$T/left
+exec sleep 1000"
+echo 500 >"$L/timeout-kill"
+echo 30000 >"$L/restart-delay"
+spawn "$BIN/supervise" "$L"
+SUP=$SPAWNED
+waitfor 5 test -s "$T/left"
+left=$(cat "$T/left")
+main=$(status_pid "$L")
+kill -STOP "$SUP" # freeze it right after it sends the stop
+"$BIN/svc" -t "$L"
+kill -CONT "$SUP"
+waitfor 5 gone "$main"
+kill -KILL "$SUP"
+waitfor 5 gone "$SUP"
+ok "the TERM-ignoring leftover outlived its supervise" kill -0 "$left"
+spawn "$BIN/supervise" "$L"
+SUP=$SPAWNED
+ok "the new supervise stops the old leftover" waitfor 5 gone "$left"
+ok "then starts ./run" waitfor 5 has_pid "$L"
+one_4343() { [ "$(pgrep -f '^sleep 4343$' | wc -l)" = 1 ]; }
+ok "one leftover-maker instance, the new one" waitfor 5 one_4343
+
+# Killed while ./finish ran: that ./finish is stopped before ./run starts.
+F=$T/finishing
+mkservice "$F" "echo x >>$T/f.starts; exit 0"
+printf '#!/bin/sh\necho $$ >%s/fin\nexec sleep 4444\n' "$T" >"$F/finish"
+chmod +x "$F/finish"
+echo 60000 >"$F/timeout-finish"
+spawn "$BIN/supervise" "$F"
+SUP=$SPAWNED
+waitfor 5 test -s "$T/fin"
+fin=$(cat "$T/fin")
+kill -KILL "$SUP"
+waitfor 5 gone "$SUP"
+spawn "$BIN/supervise" "$F"
+ok "an old ./finish is stopped by the new supervise" waitfor 5 gone "$fin"
+two_starts() { [ "$(wc -l <"$T/f.starts")" -ge 2 ]; }
+ok "and ./run starts after it" waitfor 5 two_starts
 done_testing

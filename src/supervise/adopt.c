@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -27,15 +28,31 @@ static ssize_t slurp(char const *path, char *buf, size_t len) {
   return r;
 }
 
+/* The unix time of the last boot. */
+static unsigned long long boot_time(void) {
+  struct timespec real, boot;
+  if (clock_gettime(CLOCK_REALTIME, &real) < 0 ||
+      clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+    return 0;
+  return (unsigned long long)(real.tv_sec - boot.tv_sec);
+}
+
+static int started_after_boot(unsigned long long t) {
+  unsigned long long b = boot_time();
+  return b && t + 2 >= b;
+}
+
 int adopt_check(pid_t pid, unsigned long long started_unix) {
+  if (kill(pid, 0) < 0 && errno == ESRCH)
+    return kill(-pid, 0) == 0 && started_after_boot(started_unix) ? 0 : -1;
   char path[64] = "/proc/";
   size_t n = 6;
   n += pid_fmt(path + n, pid);
   memcpy(path + n, "/stat", 6);
   char buf[512];
-  if (slurp(path, buf, sizeof buf) <= 0) return 0;
+  if (slurp(path, buf, sizeof buf) <= 0) return -1; /* cannot tell */
   char *s = strrchr(buf, ')'); /* the command name may hold anything */
-  if (!s) return 0;
+  if (!s) return -1;
   /* after ") ": state ppid pgrp session ... field 22 is starttime */
   unsigned long long field[20];
   s += 2;
@@ -49,18 +66,15 @@ int adopt_check(pid_t pid, unsigned long long started_unix) {
     field[i] = strtoull(s, &s, 10);
   }
   unsigned long long session = field[3], starttime = field[19];
-  if (session != (unsigned long long)pid) return 0;
+  if (session != (unsigned long long)pid) return -1;
   /* starttime counts clock ticks since boot: turn it into unix time */
-  struct timespec real, boot;
   long hz = sysconf(_SC_CLK_TCK);
-  if (hz <= 0 || clock_gettime(CLOCK_REALTIME, &real) < 0 ||
-      clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
-    return 0;
-  unsigned long long start = (unsigned long long)(real.tv_sec - boot.tv_sec) +
-                             starttime / (unsigned long long)hz;
+  unsigned long long booted = boot_time();
+  if (hz <= 0 || !booted) return -1;
+  unsigned long long start = booted + starttime / (unsigned long long)hz;
   unsigned long long diff =
     start > started_unix ? start - started_unix : started_unix - start;
-  return diff <= 2;
+  return diff <= 2 ? 1 : -1;
 }
 
 int adopt_watch(pid_t pid) {

@@ -30,6 +30,7 @@
 #define YOUNG_MS 1000          /* a ./run that dies sooner "died young" */
 #define CLEANUP_KILL_MS 5000   /* leftovers get KILL after this by default */
 #define SWEEP_MS 100           /* how often a stop looks for leftovers */
+#define MIN_DELAY_MS 100       /* the shortest restart delay there is */
 
 /* Where the service is. RUN and CLEANUP both show state 1 in the status:
    the service is down only once its whole tree is gone. */
@@ -52,6 +53,7 @@ static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
                check_kill_at = NEVER, write_retry_at = NEVER;
 static unsigned check_failures;
 static int exit_wanted, dirty, write_failed;
+static int skip_finish; /* after stopping an old tree we did not start */
 
 static int64_t now_ms(void) {
   struct timespec ts;
@@ -143,7 +145,10 @@ static void exec_child(char *const argv[], int notify_w, int notify_at,
     else if (dup2(notify_w, notify_at) < 0)
       tend_diesys(111, "unable to set up notification-fd for ", dir, "/run");
   }
-  if (with_socket) putenv(notify_env);
+  if (with_socket)
+    putenv(notify_env);
+  else
+    unsetenv("NOTIFY_SOCKET"); /* one inherited from our own supervisor */
   execv(argv[0], argv);
   tend_diesys(111, "unable to start ", dir, "/", argv[0] + 2);
 }
@@ -188,6 +193,8 @@ static int64_t next_delay(int64_t ran_ms) {
   if (st.deaths < tally) st.deaths++;
   unsigned long first = setting("restart-delay", 1000);
   unsigned long cap = setting("restart-delay-max", 60000);
+  if (first < MIN_DELAY_MS) first = MIN_DELAY_MS; /* never a busy loop */
+  if (cap < first) cap = first;
   unsigned long d = st.delay_ms ? (unsigned long)st.delay_ms * 2 : first;
   if (d > cap) d = cap;
   st.delay_ms = (uint32_t)d;
@@ -196,6 +203,7 @@ static int64_t next_delay(int64_t ran_ms) {
 }
 
 static void set_ready(void) {
+  if (st.flags & TEND_FLAG_READY) return;
   st.flags |= TEND_FLAG_READY;
   tend_stamp_now(&st.ready);
   unsigned long interval = setting("check-interval", 10);
@@ -226,7 +234,8 @@ static void start_run(void) {
               "/notification-fd: not a number from 3 to 1023");
     r = 0;
   }
-  if (r && pipe2(notify, O_CLOEXEC | O_NONBLOCK) < 0) {
+  if (r && (pipe2(notify, O_CLOEXEC) < 0 ||
+            fcntl(notify[0], F_SETFL, O_NONBLOCK) < 0)) {
     tend_warnsys("unable to create the readiness pipe for ", dir);
     r = 0;
   }
@@ -340,7 +349,11 @@ static void cleanup_or_finish(void) {
   if (!tree_alive(run_pid, helpers, n)) {
     sweep_at = cleanup_kill_at = NEVER;
     run_pid = 0;
-    start_finish();
+    if (skip_finish) {
+      skip_finish = 0;
+      service_down();
+    } else
+      start_finish();
     return;
   }
   if (phase != CLEANUP) {
@@ -627,7 +640,11 @@ static int open_fifo(char const *name, int flags) {
 }
 
 /* What the previous supervise of this directory left: counters carry
-   over, and a ./run it started that still runs is adopted, not doubled. */
+   over, and a ./run it started that still runs is adopted, not doubled.
+   What cannot be adopted (no pidfd, a ./finish, the leftovers of a stop
+   that was under way) is stopped, through the usual cleanup, before
+   anything new starts. A recorded pid that is not provably ours is left
+   alone: see "Adoption" in supervise(8). */
 static void take_over(void) {
   tend_status old;
   if (tend_status_read(&old, 0) != 1 || old.version < 1) return;
@@ -636,32 +653,44 @@ static void take_over(void) {
   st.started = old.started;
   st.deaths = old.deaths;
   st.delay_ms = old.delay_ms;
-  if (!old.pid || old.state != TEND_STATE_RUN) return;
+  if (!old.pid || old.state == TEND_STATE_DOWN) return;
   pid_t pid = (pid_t)old.pid;
-  if (!adopt_check(pid, old.started.sec - TEND_TAI64_UNIX)) return;
-  int fd = adopt_watch(pid);
-  if (fd < 0) {
-    /* cannot watch it: stop the old tree before starting a new one */
-    tend_warnsys("unable to adopt ", dir, "/run: stopping it");
-    kill(-pid, SIGTERM);
-    kill(-pid, SIGCONT);
-    for (int i = 0; i < 50 && kill(-pid, 0) == 0; i++) {
-      struct timespec ts = {0, 100000000};
-      nanosleep(&ts, 0);
+  tend_stamp const *since =
+    old.state == TEND_STATE_RUN ? &old.started : &old.when;
+  int same = adopt_check(pid, since->sec - TEND_TAI64_UNIX);
+  if (same < 0) return; /* not ours */
+  if (same && old.state == TEND_STATE_RUN &&
+      !(old.flags & TEND_FLAG_STOPPING)) {
+    int fd = adopt_watch(pid);
+    if (fd >= 0) {
+      adopted_fd = fd;
+      phase = RUN;
+      run_pid = pid;
+      run_started = now_ms() - (int64_t)YOUNG_MS; /* up a while already */
+      st.pid = old.pid;
+      st.state = TEND_STATE_RUN;
+      st.when = old.when;
+      st.flags = (unsigned char)(TEND_FLAG_ADOPTED |
+                                 (old.flags & TEND_FLAG_READY));
+      st.ready = old.ready;
+      st.paused = old.paused;
+      unsigned long interval = setting("check-interval", 10);
+      if ((st.flags & TEND_FLAG_READY) && interval &&
+          access("check", X_OK) == 0)
+        check_at = now_ms() + (int64_t)interval * 1000;
+      return;
     }
-    kill(-pid, SIGKILL);
-    return;
+    tend_warnsys("unable to adopt ", dir, "/run: stopping it first");
   }
-  adopted_fd = fd;
+  /* stop what is left of the old tree, then carry on as after a stop */
   phase = RUN;
   run_pid = pid;
-  run_started = now_ms() - (int64_t)YOUNG_MS; /* it has been up a while */
+  run_wstatus = -1;
+  skip_finish = 1;
   st.pid = old.pid;
   st.state = TEND_STATE_RUN;
   st.when = old.when;
-  st.flags = (unsigned char)(TEND_FLAG_ADOPTED | (old.flags & TEND_FLAG_READY));
-  st.ready = old.ready;
-  st.paused = old.paused;
+  cleanup_or_finish();
 }
 
 int main(int argc, char const *const *argv) {
@@ -706,8 +735,8 @@ int main(int argc, char const *const *argv) {
 
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();
-  take_over();
   st.want = access("down", F_OK) == 0 ? 'd' : 'u';
+  take_over();
   if (phase == DOWN) tend_stamp_now(&st.when);
   announce();
   if (st.want == 'u' && phase == DOWN) start_run();

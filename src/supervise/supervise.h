@@ -15,8 +15,9 @@ extern void tree_signal(pid_t leader, int sig, pid_t const *except,
 extern int notify_socket_open(char *env, unsigned envlen);
 extern int notify_socket_ready(int fd, pid_t leader);
 
-/* adopt.c: 1 if PID is the ./run a previous supervise started at
-   STARTED_UNIX (seconds) in its own session. */
+/* adopt.c: 1 if PID is the process a previous supervise started at
+   STARTED_UNIX (seconds) in its own session; 0 if PID is gone but its
+   process group, started since boot, is not; -1 if PID is not ours. */
 extern int adopt_check(pid_t pid, unsigned long long started_unix);
 extern int adopt_watch(pid_t pid);
 
