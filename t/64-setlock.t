@@ -13,7 +13,8 @@ holder() {
   holder_pid=$SPAWNED
   waitfor 5 lock_held_by "$holder_pid" "$1"
 }
-release() { echo go >"$1"; }
+# release GATE: let the holder go (bounded: a broken holder never reads).
+release() { timeout $((5 * SCALE)) sh -c 'echo go >"$1"' sh "$1"; }
 inode() { stat -c %i "$1"; }
 # lock_held_by PID FILE: PID holds a flock on FILE.
 lock_held_by() {

@@ -19,7 +19,8 @@ ok "the program fghack started has exited" waitfor 5 is_zombie "$first"
 is "$(test -e fghack.rc && echo exited || echo running)" running \
   "fghack stays in the foreground while the daemon runs"
 ok "the daemon is still running" kill -0 "$daemon"
-: >gate
+# opening the fifo waits for the daemon to read it; bounded in case it died
+timeout $((5 * SCALE)) sh -c ': >gate'
 ok "fghack exits once the daemon is gone" waitfor 5 test -s fghack.rc
 is "$(cat fghack.rc)" 7 "with the exit code of the program it started"
 
