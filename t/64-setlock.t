@@ -16,6 +16,8 @@ holder() {
 # release GATE: let the holder go (bounded: a broken holder never reads).
 release() { timeout $((5 * SCALE)) sh -c 'echo go >"$1"' sh "$1"; }
 inode() { stat -c %i "$1"; }
+# bounded CMD...: CMD, killed after 5 s (a broken -n would wait forever).
+bounded() { timeout $((5 * SCALE)) "$@"; }
 # lock_held_by PID FILE: PID holds a flock on FILE.
 lock_held_by() {
   grep -v -- '->' /proc/locks | grep -q " FLOCK .* $1 [0-9a-f:]*:$(inode "$2") "
@@ -30,12 +32,12 @@ is "$(setlock lk sh -c 'for a; do echo "[$a]"; done' sh -n 'a b')" "[-n]
 [a b]" "the rest of the command line is passed on verbatim"
 
 ok "the lock is held by the program itself" holder lk gate1
-out=$(setlock -n lk true 2>&1)
+out=$(bounded setlock -n lk true 2>&1)
 is "$?:$out" "111:setlock: fatal: unable to lock lk: temporary failure" \
   "-n: a held lock fails at once, naming the file, exit 111"
-out=$(setlock -nx lk echo ran 2>&1)
+out=$(bounded setlock -nx lk echo ran 2>&1)
 is "$?:$out" "0:" "-n -x: a held lock exits 0 quietly without running the program"
-out=$(setlock -n -x -X lk true 2>&1)
+out=$(bounded setlock -n -x -X lk true 2>&1)
 is "$?" 111 "-X undoes -x"
 
 spawn sh -c 'setlock lk touch waited; echo $? >waited.rc'
@@ -75,13 +77,13 @@ $usage" "an unknown option is named, then the usage"
 
 if [ -x /usr/bin/setlock ]; then
   holder lk gate4
-  out=$(/usr/bin/setlock -n lk true 2>&1)
+  out=$(bounded /usr/bin/setlock -n lk true 2>&1)
   is "$?" 111 "daemontools' setlock sees our lock"
   release gate4
   mkfifo gate5
   spawn /usr/bin/setlock lk sh -c 'read x <"$1"' sh gate5
   waitfor 5 lock_held_by "$SPAWNED" lk
-  out=$(setlock -n lk true 2>&1)
+  out=$(bounded setlock -n lk true 2>&1)
   is "$?:$out" "111:setlock: fatal: unable to lock lk: temporary failure" \
     "we see daemontools' lock"
   release gate5

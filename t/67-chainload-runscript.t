@@ -43,7 +43,7 @@ pid=$(status_pid "$S")
 inode=$(stat -c %i "$S/lock")
 ok "the service holds the setlock lock under its own pid" \
   grep -q " FLOCK .* $pid [0-9a-f:]*:$inode " /proc/locks
-out=$(setlock -n "$S/lock" true 2>&1)
+out=$(timeout $((5 * SCALE)) setlock -n "$S/lock" true 2>&1)
 is "$?" 111 "a second instance cannot take the lock"
 
 done_testing
