@@ -29,55 +29,55 @@ uid=$(id -u "$user")
 gid=$(getent group "$primary" | cut -d: -f3)
 xgid=$(getent group "$extra" | cut -d: -f3)
 
-is "$(setuidgid "$user" id -u)" "$uid" "the program runs with the account's uid"
-is "$(setuidgid "$user" id -g)" "$gid" "the program runs with the account's primary gid"
-is "$(setuidgid "$user" id -G)" "$gid" \
+is "$("$BIN/setuidgid" "$user" id -u)" "$uid" "the program runs with the account's uid"
+is "$("$BIN/setuidgid" "$user" id -g)" "$gid" "the program runs with the account's primary gid"
+is "$("$BIN/setuidgid" "$user" id -G)" "$gid" \
   "without -g the only group is the primary one"
-is "$(setuidgid "$user" sh -c 'grep "^Uid:" /proc/self/status')" \
+is "$("$BIN/setuidgid" "$user" sh -c 'grep "^Uid:" /proc/self/status')" \
   "$(printf 'Uid:\t%s\t%s\t%s\t%s' "$uid" "$uid" "$uid" "$uid")" \
   "real, effective, saved and filesystem uid all change"
-is "$(setuidgid "$user" sh -c 'grep "^Gid:" /proc/self/status')" \
+is "$("$BIN/setuidgid" "$user" sh -c 'grep "^Gid:" /proc/self/status')" \
   "$(printf 'Gid:\t%s\t%s\t%s\t%s' "$gid" "$gid" "$gid" "$gid")" \
   "real, effective, saved and filesystem gid all change"
-is "$(HOME=/keep USER=me LOGNAME=me setuidgid "$user" sh -c 'echo $HOME $USER $LOGNAME')" \
+is "$(HOME=/keep USER=me LOGNAME=me "$BIN/setuidgid" "$user" sh -c 'echo $HOME $USER $LOGNAME')" \
   "/keep me me" "without -e HOME, USER and LOGNAME are left alone"
 
-is "$(setuidgid -g "$user" id -G | tr ' ' '\n' | sort -n | tr '\n' ' ')" \
+is "$("$BIN/setuidgid" -g "$user" id -G | tr ' ' '\n' | sort -n | tr '\n' ' ')" \
   "$(printf '%s\n%s\n' "$gid" "$xgid" | sort -n | tr '\n' ' ')" \
   "-g gives the account's supplementary groups too"
-is "$(setuidgid -g "$user" id -g)" "$gid" "-g keeps the primary gid"
-is "$(HOME=/keep USER=me LOGNAME=me setuidgid -e "$user" sh -c 'echo $HOME $USER $LOGNAME')" \
+is "$("$BIN/setuidgid" -g "$user" id -g)" "$gid" "-g keeps the primary gid"
+is "$(HOME=/keep USER=me LOGNAME=me "$BIN/setuidgid" -e "$user" sh -c 'echo $HOME $USER $LOGNAME')" \
   "/nonexistent/tend-home $user $user" "-e sets HOME, USER and LOGNAME from the account"
-is "$(setuidgid -ge "$user" sh -c 'echo $USER; id -G | wc -w')" "$user
+is "$("$BIN/setuidgid" -ge "$user" sh -c 'echo $USER; id -G | wc -w')" "$user
 2" "-g and -e combine"
 
-is "$(setuidgid "$user" sh -c 'for a; do echo "[$a]"; done' sh -g '$HOME' 'a b')" \
+is "$("$BIN/setuidgid" "$user" sh -c 'for a; do echo "[$a]"; done' sh -g '$HOME' 'a b')" \
   "[-g]
 [\$HOME]
 [a b]" "the rest of the command line is passed on verbatim, options included"
 
-out=$(setuidgid tend-no-such-account true 2>&1)
+out=$("$BIN/setuidgid" tend-no-such-account true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unknown account tend-no-such-account" \
   "a missing account is named, exit 111"
-out=$(setuidgid "$user" setuidgid root true 2>&1)
+out=$("$BIN/setuidgid" "$user" "$BIN/setuidgid" root true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to setgid: permission denied" \
   "an unprivileged caller cannot switch, exit 111"
-out=$(setuidgid "$user" setuidgid -g root true 2>&1)
+out=$("$BIN/setuidgid" "$user" "$BIN/setuidgid" -g root true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to set the supplementary groups of root: permission denied" \
   "-g: a refused group switch names the account"
-out=$(setuidgid -z "$user" true 2>&1)
+out=$("$BIN/setuidgid" -z "$user" true 2>&1)
 is "$?:$out" "100:setuidgid: illegal option -- z
 setuidgid: usage: setuidgid account child" "an unknown option is named, then the usage"
-out=$(setuidgid "$user" "/nonexistent/tend-prog" 2>&1)
+out=$("$BIN/setuidgid" "$user" "/nonexistent/tend-prog" 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to run /nonexistent/tend-prog: file does not exist" \
   "a program that cannot be run is named, exit 111"
-out=$(setuidgid "$user" 2>&1)
+out=$("$BIN/setuidgid" "$user" 2>&1)
 is "$?:$out" "100:setuidgid: usage: setuidgid account child" "no program: usage, exit 100"
 
 if [ -x /usr/bin/setuidgid ]; then
   for args in "$user id" "tend-no-such-account true" "$user" "" \
-    "$user setuidgid root true" "$user /nonexistent/tend-prog"; do
-    ours=$(setuidgid $args 2>&1; echo "rc=$?")
+    "$user $BIN/setuidgid root true" "$user /nonexistent/tend-prog"; do
+    ours=$("$BIN/setuidgid" $args 2>&1; echo "rc=$?")
     theirs=$(/usr/bin/setuidgid $args 2>&1; echo "rc=$?")
     # the nested setuidgid of the fifth case is ours in both runs
     is "$ours" "$(echo "$theirs" | sed 's,^/usr/bin/,,')" \

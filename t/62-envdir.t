@@ -15,7 +15,7 @@ printf 'hidden\n' >env/.HIDDEN
 printf 'replaced\n' >env/KEPT
 printf 'x=y\n' >env/EQ
 
-show() { envdir env sh -c 'printf "[%s]" "${'"$1"'-unset}"'; }
+show() { "$BIN/envdir" env sh -c 'printf "[%s]" "${'"$1"'-unset}"'; }
 is "$(show LINE)" "[first line]" "only the first line, trailing spaces and tabs removed"
 is "$(show LEADING)" "[  leading kept]" "leading spaces are kept"
 is "$(show NOLF)" "[no newline]" "a last line without newline counts"
@@ -24,14 +24,14 @@ is "$(show SPACES)" "[]" "a line of blanks sets an empty variable"
 is "$(show NUL | od -An -c | tr -s ' ')" " [ a \\n b \\n ]" "NUL bytes become newlines"
 is "$(GONE=was show GONE)" "[unset]" "an empty file removes the variable"
 is "$(KEPT=old show KEPT)" "[replaced]" "an existing variable is replaced"
-is "$(envdir env env | grep -c HIDDEN)" 0 "files starting with a dot are ignored"
+is "$("$BIN/envdir" env env | grep -c HIDDEN)" 0 "files starting with a dot are ignored"
 is "$(show EQ)" "[x=y]" "values may contain ="
-is "$(OTHER=1 envdir env sh -c 'echo $OTHER')" 1 "other variables are inherited"
-is "$(envdir env pwd)" "$T" "the program runs in the starting directory"
-is "$(envdir "$T/env" sh -c 'printf %s "$LINE"')" "first line" "an absolute directory works"
+is "$(OTHER=1 "$BIN/envdir" env sh -c 'echo $OTHER')" 1 "other variables are inherited"
+is "$("$BIN/envdir" env pwd)" "$T" "the program runs in the starting directory"
+is "$("$BIN/envdir" "$T/env" sh -c 'printf %s "$LINE"')" "first line" "an absolute directory works"
 
 head -c 20000 /dev/zero | tr '\0' 'x' >env/LONG
-is "$(envdir env sh -c 'printf %s "$LONG" | wc -c' | tr -d ' ')" 20000 \
+is "$("$BIN/envdir" env sh -c 'printf %s "$LONG" | wc -c' | tr -d ' ')" 20000 \
   "a long first line is read whole"
 
 mkdir -p pathenv/env pathenv/bin
@@ -41,32 +41,32 @@ echo "$T/pathenv/bin" >pathenv/env/PATH
 out=$(PATH=/usr/bin:/bin "$BIN/envdir" pathenv/env tend-only-here 2>&1)
 is "$?:$out" "111:envdir: fatal: unable to run tend-only-here: file does not exist" \
   "the program is looked up in the PATH envdir started with, as daemontools does"
-is "$(envdir pathenv/env sh -c 'echo $PATH; tend-only-here')" "$T/pathenv/bin
+is "$("$BIN/envdir" pathenv/env sh -c 'echo $PATH; tend-only-here')" "$T/pathenv/bin
 found" "the new PATH is the program's"
 : >pathenv/env/PATH
-is "$(envdir pathenv/env /usr/bin/env | grep -c '^PATH=')" 0 "an empty PATH file removes PATH"
+is "$("$BIN/envdir" pathenv/env /usr/bin/env | grep -c '^PATH=')" 0 "an empty PATH file removes PATH"
 
 mkdir empty
-is "$(envdir empty sh -c 'echo ok')" ok "an empty directory changes nothing"
+is "$("$BIN/envdir" empty sh -c 'echo ok')" ok "an empty directory changes nothing"
 
-is "$(envdir env sh -c 'for a; do echo "[$a]"; done' sh -x 'a b')" "[-x]
+is "$("$BIN/envdir" env sh -c 'for a; do echo "[$a]"; done' sh -x 'a b')" "[-x]
 [a b]" "the rest of the command line is passed on verbatim"
 
-out=$(envdir "$T/missing" true 2>&1)
+out=$("$BIN/envdir" "$T/missing" true 2>&1)
 is "$?:$out" "111:envdir: fatal: unable to switch to directory $T/missing: file does not exist" \
   "a missing directory is named, exit 111"
-out=$(envdir env/LINE true 2>&1)
+out=$("$BIN/envdir" env/LINE true 2>&1)
 is "$?:$out" "111:envdir: fatal: unable to switch to directory env/LINE: not a directory" \
   "a file given as directory is named"
 mkdir bad
 mkdir bad/SUB
-out=$(envdir bad true 2>&1)
+out=$("$BIN/envdir" bad true 2>&1)
 is "$?:$out" "111:envdir: fatal: unable to read bad/SUB: is a directory" \
   "an entry that cannot be read is named"
-out=$(envdir env 2>&1)
+out=$("$BIN/envdir" env 2>&1)
 is "$?:$out" "111:envdir: usage: envdir dir child" \
   "no program: usage, exit 111 as daemontools' envdir"
-out=$(envdir env "$T/nonexistent" 2>&1)
+out=$("$BIN/envdir" env "$T/nonexistent" 2>&1)
 is "$?:$out" "111:envdir: fatal: unable to run $T/nonexistent: file does not exist" \
   "a program that cannot be run is named"
 
@@ -78,10 +78,10 @@ if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
   mkdir -m 755 "$pub/open"
   printf 'v\n' >"$pub/open/SECRET"
   chmod 600 "$pub/open/SECRET"
-  out=$(cd "$pub" && setuidgid nobody envdir noread true 2>&1)
+  out=$(cd "$pub" && "$BIN/setuidgid" nobody "$BIN/envdir" noread true 2>&1)
   is "$?:$out" "111:envdir: fatal: unable to read directory noread: access denied" \
     "an unreadable directory is named"
-  out=$(cd "$pub" && setuidgid nobody envdir open true 2>&1)
+  out=$(cd "$pub" && "$BIN/setuidgid" nobody "$BIN/envdir" open true 2>&1)
   is "$?:$out" "111:envdir: fatal: unable to read open/SECRET: access denied" \
     "an unreadable file is named"
 else
@@ -90,12 +90,12 @@ else
 fi
 
 if [ -x /usr/bin/envdir ]; then
-  ours=$(GONE=1 KEPT=2 envdir env env | grep -v '^_=' | sort)
+  ours=$(GONE=1 KEPT=2 "$BIN/envdir" env env | grep -v '^_=' | sort)
   theirs=$(GONE=1 KEPT=2 /usr/bin/envdir env env | grep -v '^_=' | sort)
   is "$ours" "$theirs" "the same environment as daemontools' envdir"
   for args in "" "env" "$T/missing true" "env/LINE true" "bad true" \
     "env $T/nonexistent" "-- true" "pathenv/env tend-only-here"; do
-    ours=$(envdir $args 2>&1; echo "rc=$?")
+    ours=$("$BIN/envdir" $args 2>&1; echo "rc=$?")
     theirs=$(/usr/bin/envdir $args 2>&1; echo "rc=$?")
     is "$ours" "$theirs" "same output and exit code as daemontools: envdir $args"
   done

@@ -8,23 +8,23 @@ ids='set -- $(sed "s/.*) //" /proc/$$/stat); echo "$$ $3 $4"'
 
 set -- $(sh -c "$ids")
 ok "a plain child does not lead a session (control)" [ "$1" != "$3" ]
-set -- $(pgrphack sh -c "$ids")
+set -- $("$BIN/pgrphack" sh -c "$ids")
 is "$2 $3" "$1 $1" "the program leads its own process group and session"
-is "$(pgrphack sh -c 'tty >/dev/null 2>&1 || echo none')" none "it has no controlling terminal"
-is "$(pgrphack pgrphack sh -c 'echo ran')" ran \
+is "$("$BIN/pgrphack" sh -c 'tty >/dev/null 2>&1 || echo none')" none "it has no controlling terminal"
+is "$("$BIN/pgrphack" "$BIN/pgrphack" sh -c 'echo ran')" ran \
   "a program already leading a session still runs"
-is "$(pgrphack sh -c 'for a; do echo "[$a]"; done' sh -x 'a b')" "[-x]
+is "$("$BIN/pgrphack" sh -c 'for a; do echo "[$a]"; done' sh -x 'a b')" "[-x]
 [a b]" "the rest of the command line is passed on verbatim"
 
-out=$(pgrphack 2>&1)
+out=$("$BIN/pgrphack" 2>&1)
 is "$?:$out" "100:pgrphack: usage: pgrphack child" "no program: usage, exit 100"
-out=$(pgrphack "$T/nonexistent" 2>&1)
+out=$("$BIN/pgrphack" "$T/nonexistent" 2>&1)
 is "$?:$out" "111:pgrphack: fatal: unable to run $T/nonexistent: file does not exist" \
   "a program that cannot be run is named, exit 111"
 
 if [ -x /usr/bin/pgrphack ]; then
   for args in "" "$T/nonexistent" "-- true" "pgrphack true"; do
-    ours=$(pgrphack $args 2>&1; echo "rc=$?")
+    ours=$("$BIN/pgrphack" $args 2>&1; echo "rc=$?")
     theirs=$(/usr/bin/pgrphack $args 2>&1; echo "rc=$?")
     is "$ours" "$theirs" "same output and exit code as daemontools: pgrphack $args"
   done

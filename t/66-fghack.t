@@ -11,7 +11,7 @@ state() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
 is_zombie() { [ "$(state "$1")" = Z ]; }
 
 mkfifo gate
-spawn sh -c 'fghack "$1" pids gate 7; echo $? >fghack.rc' sh "$daemonize"
+spawn sh -c '"$1" "$2" pids gate 7; echo $? >fghack.rc' sh "$BIN/fghack" "$daemonize"
 ok "the daemon detaches (double fork, new session)" waitfor 5 test -s pids
 set -- $(cat pids)
 first=$1 daemon=$2
@@ -24,30 +24,30 @@ timeout $((5 * SCALE)) sh -c ': >gate'
 ok "fghack exits once the daemon is gone" waitfor 5 test -s fghack.rc
 is "$(cat fghack.rc)" 7 "with the exit code of the program it started"
 
-is "$(fghack sh -c 'exit 3'; echo $?)" 3 "a program that stays in the foreground: its exit code"
-is "$(fghack sh -c 'for a; do echo "[$a]"; done' sh -x 'a b')" "[-x]
+is "$("$BIN/fghack" sh -c 'exit 3'; echo $?)" 3 "a program that stays in the foreground: its exit code"
+is "$("$BIN/fghack" sh -c 'for a; do echo "[$a]"; done' sh -x 'a b')" "[-x]
 [a b]" "the rest of the command line is passed on verbatim"
 # the most descriptors that share one pipe, in the program fghack runs
 copies='for f in /proc/$$/fd/*; do readlink "$f"; done | grep "^pipe:" |
   sort | uniq -c | sort -rn | awk "NR == 1 {print \$1}"'
-is "$(fghack sh -c "$copies")" 31 \
+is "$("$BIN/fghack" sh -c "$copies")" 31 \
   "the program holds the pipe's writing end 31 times, as with daemontools"
 
-out=$(fghack sh -c 'kill -9 $$' 2>&1)
+out=$("$BIN/fghack" sh -c 'kill -9 $$' 2>&1)
 is "$?:$out" "111:fghack: fatal: child crashed" "a program killed by a signal: exit 111"
-out=$(fghack 2>&1)
+out=$("$BIN/fghack" 2>&1)
 is "$?:$out" "100:fghack: usage: fghack child" "no program: usage, exit 100"
-out=$(fghack "$T/nonexistent" 2>&1)
+out=$("$BIN/fghack" "$T/nonexistent" 2>&1)
 is "$?:$out" "111:fghack: fatal: unable to run $T/nonexistent: file does not exist" \
   "a program that cannot be run is named, exit 111"
 
 if [ -x /usr/bin/fghack ]; then
   for args in "" "$T/nonexistent" "sh -c exit\ 5" "-x true"; do
-    eval "ours=\$(fghack $args 2>&1; echo rc=\$?)"
+    eval "ours=\$(\"\$BIN/fghack\" $args 2>&1; echo rc=\$?)"
     eval "theirs=\$(/usr/bin/fghack $args 2>&1; echo rc=\$?)"
     is "$ours" "$theirs" "same output and exit code as daemontools: fghack $args"
   done
-  ours=$(fghack sh -c 'kill -9 $$' 2>&1; echo "rc=$?")
+  ours=$("$BIN/fghack" sh -c 'kill -9 $$' 2>&1; echo "rc=$?")
   theirs=$(/usr/bin/fghack sh -c 'kill -9 $$' 2>&1; echo "rc=$?")
   is "$ours" "$theirs" "same output and exit code as daemontools for a crash"
 else

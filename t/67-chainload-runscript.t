@@ -12,11 +12,11 @@ printf 'hello from env\n' >"$S/env/GREETING"
 # Without root there is no account to switch to: the chain skips setuidgid.
 as=""
 if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
-  as="setuidgid -e nobody"
+  as="$BIN/setuidgid -e nobody"
 fi
 # fd 3 is opened by root, before the switch, for the report.
 mkservice "$S" "exec 3>$T/report
-exec envdir ./env setlock ./lock $as softlimit -o 77 -c 0 pgrphack sh -c '
+exec $BIN/envdir ./env $BIN/setlock ./lock $as $BIN/softlimit -o 77 -c 0 $BIN/pgrphack sh -c '
   set -- \$(sed \"s/.*) //\" /proc/\$\$/stat)
   echo \"greeting=\$GREETING dropped=\${DROPPED-unset}\" >&3
   echo \"uid=\$(id -u) user=\${USER-} leader=\$([ \$4 = \$\$ ] && echo yes)\" >&3
@@ -43,7 +43,7 @@ pid=$(status_pid "$S")
 inode=$(stat -c %i "$S/lock")
 ok "the service holds the setlock lock under its own pid" \
   grep -q " FLOCK .* $pid [0-9a-f:]*:$inode " /proc/locks
-out=$(timeout $((5 * SCALE)) setlock -n "$S/lock" true 2>&1)
+out=$(timeout $((5 * SCALE)) "$BIN/setlock" -n "$S/lock" true 2>&1)
 is "$?" 111 "a second instance cannot take the lock"
 
 done_testing
