@@ -75,6 +75,11 @@ static char kinds[MAXKIND][32];
 static int kind_of[MAXSVC], count[MAXKIND], members[MAXKIND][MAXSVC];
 static long long spent[MAXKIND];
 static int fifo;
+static volatile sig_atomic_t stopped; /* SIGINT or SIGTERM: dump and go */
+
+static void on_stop(int sig) {
+  stopped = sig;
+}
 static char buf[65536];
 static size_t buflen;
 
@@ -124,7 +129,7 @@ static int next_report(long long deadline) {
       continue;
     }
     long long left = deadline - now_us();
-    if (left <= 0) return -1;
+    if (left <= 0 || stopped) return -1;
     struct pollfd p = {fifo, POLLIN, 0};
     int r = poll(&p, 1, (int)(left / 1000) + 1);
     if (r < 0 && errno != EINTR) return -1;
@@ -145,13 +150,14 @@ static void dump_pids(char const *file) {
 static void sleep_us(long long us) {
   if (us <= 0) return;
   struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !stopped) {
   }
 }
 
 /* One sample: kill service i once it is old enough, wait for its report. */
 static int sample(int i, long long minage, FILE *out) {
   sleep_us(since[i] + minage - now_us());
+  if (stopped) return -1;
   long long t0 = now_us();
   if (kill(pids[i], SIGKILL) < 0) {
     perror("supervise-restart: kill");
@@ -210,6 +216,11 @@ int main(int argc, char **argv) {
   }
   FILE *out = fopen(argv[6], "w");
   if (!out) return 111;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop; /* no SA_RESTART: poll and nanosleep return */
+  sigaction(SIGINT, &sa, 0);
+  sigaction(SIGTERM, &sa, 0);
   int rc = 0;
   long long deadline = now_us() + 60000000;
   while (nsvc < want)

@@ -15,6 +15,10 @@
 #            per round.
 #   memory:  then Private_Clean + Private_Dirty of every supervisor process
 #            (smaps_rollup, as private_kb in bench/lib.sh).
+# The filesystem matters: on ext4, replacing supervise/status by rename
+# pushes the new file's data out (auto_da_alloc), a few hundred us that
+# daemontools and runit spend before they fork and tend after; on tmpfs it
+# costs ~20 us and every supervisor is close to the floor.
 # Printed: medians over all supervisors / samples of all rounds, the p90 of
 # the restart time, and each one's ratio to the best peer.
 # s6-supervise waits a second after every death, so its sampling stops after
@@ -23,6 +27,7 @@
 # BENCH_BUDGET_MS (4000), BENCH_SUPERVISE_EXTRA ("name:/path/prog ..." more
 # supervisors to compare, e.g. experimental builds; names of letters, digits
 # and _ only; not counted as peers).
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 N=${BENCH_SERVICES:-200}
@@ -56,25 +61,40 @@ KINDS="$KINDS floor:$BENCH_TMP/supervise-floor"
 # more candidates, e.g. experimental builds: "name:/path/to/prog ..."
 KINDS="$KINDS ${BENCH_SUPERVISE_EXTRA:-}"
 
-# Everything started here is killed by pid: the supervisors (SIGSTOPped
-# first so that none restarts anything), the children they have at that
-# moment, and the last pids the waiter saw (services run in their own
-# sessions, so they survive their supervisor).
+# Everything started here is killed by pid, and only that: the supervisors
+# (our children, SIGSTOPped first so that none restarts anything), their
+# children, and whatever runs with its working directory in this round's
+# directory, which is every service (they run in their own sessions and
+# outlive their supervisor; the waiter also lists the last pids it saw in
+# svc.pids), even one whose supervisor died on its own.
 CUR=
+WPID=
+in_round() {
+  # shellcheck disable=SC2012
+  ls -l /proc/[0-9]*/cwd 2>/dev/null | awk -v d="$CUR/" '
+    index($NF, d) == 1 { split($(NF - 2), p, "/"); print p[3] }'
+}
 teardown() {
   [ -n "$CUR" ] || return 0
-  if [ -s "$CUR/sup.pids" ]; then
-    # shellcheck disable=SC2046
-    kill -STOP $(cat "$CUR/sup.pids") 2>/dev/null
-    for p in $(cat "$CUR/sup.pids"); do
-      cat "/proc/$p/task/$p/children" 2>/dev/null
-      echo
-    done >"$CUR/children.pids"
-    # shellcheck disable=SC2046
-    kill -KILL $(cat "$CUR/sup.pids") $(cat "$CUR/children.pids") \
-      $(cat "$CUR/svc.pids" 2>/dev/null) 2>/dev/null
+  if [ -n "$WPID" ]; then
+    kill -TERM "$WPID" 2>/dev/null # on TERM it writes svc.pids and exits
+    wait "$WPID" 2>/dev/null
   fi
-  [ -z "${WPID:-}" ] || kill -KILL "$WPID" 2>/dev/null
+  sups=$(cat "$CUR/sup.pids" 2>/dev/null)
+  # the last one started, if a signal came before it was written down
+  if [ -n "${!:-}" ] &&
+    [ "$(sed 's/.*) //' "/proc/$!/stat" 2>/dev/null | cut -d' ' -f2)" = $$ ]; then
+    sups="$sups $!"
+  fi
+  if [ -n "$sups" ]; then
+    # shellcheck disable=SC2086
+    kill -STOP $sups 2>/dev/null
+    kids=$(for p in $sups; do cat "/proc/$p/task/$p/children" 2>/dev/null; done)
+    # shellcheck disable=SC2086
+    kill -KILL $sups $kids 2>/dev/null
+  fi
+  # shellcheck disable=SC2046
+  kill -KILL $(in_round) 2>/dev/null
   wait 2>/dev/null
   CUR=
   WPID=
@@ -131,16 +151,18 @@ round() {
          END { print s }' $(sed 's|.*|/proc/&/smaps_rollup|' "$CUR/$name.pids") \
       >>"$BENCH_TMP/$name.mem"
   done
-  done=$CUR
+  dir=$CUR
   teardown
-  rm -rf "$done"
+  rm -rf "$dir"
 }
 
+# shellcheck disable=SC2086 # KINDS is a list of words
 nkinds=$(echo $KINDS | wc -w)
 r=1
 fail=0
 while [ "$r" -le "$ROUNDS" ]; do
   # rotate the start order so that no supervisor always goes first
+  # shellcheck disable=SC2086
   set -- $KINDS
   s=$(((r - 1) % nkinds))
   while [ "$s" -gt 0 ]; do
@@ -170,24 +192,26 @@ best_lat=
 for k in $KINDS; do
   name=${k%%:*}
   [ -s "$BENCH_TMP/$name.lat" ] || continue
-  set -- $(stats "$BENCH_TMP/$name.mem")
-  mem=$1
-  set -- $(stats "$BENCH_TMP/$name.lat")
-  eval "mem_$name=\$mem lat_$name=\$1 p90_$name=\$2"
+  mem=$(stats "$BENCH_TMP/$name.mem" | cut -d' ' -f1)
+  lat=$(stats "$BENCH_TMP/$name.lat")
+  p90=${lat#* } lat=${lat%% *}
+  eval "mem_$name=\$mem lat_$name=\$lat p90_$name=\$p90"
   eval "n_$name=$(wc -l <"$BENCH_TMP/$name.lat")"
-  case " daemontools runit s6 " in *" $name "*) ;; *) continue ;; esac
+  case $name in daemontools | runit | s6) ;; *) continue ;; esac
   if [ -z "$best_mem" ] || lt "$mem" "$best_mem"; then best_mem=$mem; fi
-  if [ -z "$best_lat" ] || lt "$1" "$best_lat"; then best_lat=$1; fi
+  if [ -z "$best_lat" ] || lt "$lat" "$best_lat"; then best_lat=$lat; fi
 done
 
 echo "supervise: $N services per supervisor, $ROUNDS rounds; restart = from the SIGKILL of a service up > ${MINAGE} ms to its new ./run reporting"
+echo "service directories on $(stat -f -c %T "$BENCH_TMP" 2>/dev/null || echo '?') (${TMPDIR:-/tmp}; set TMPDIR to move them)"
 fmt='%-12s %7s %6s %11s %8s %6s %10s %8s\n'
 # shellcheck disable=SC2059
 printf "$fmt" supervisor "mem KB" ratio "restart ms" "p90 ms" ratio "over floor" samples
 ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 for k in $KINDS; do
   name=${k%%:*}
-  eval "mem=\${mem_$name:-} lat=\${lat_$name:-} p90=\${p90_$name:-} n=\${n_$name:-0}"
+  n=0
+  eval "mem=\${mem_$name:-} lat=\${lat_$name:-} p90=\${p90_$name:-0} n=\${n_$name:-0}"
   if [ -z "$lat" ]; then
     printf '%-12s %7s\n' "$name" failed
     continue
@@ -204,6 +228,6 @@ case $KINDS in *s6:*)
   echo "(s6-supervise waits a second after every death before it starts ./run again, however long the service ran: it gets fewer samples)" ;;
 esac
 if [ -n "$best_mem" ] && [ -n "${lat_tend:-}" ]; then
-  echo "tend/best peer: memory $(ratio "$mem_tend" "$best_mem") (target < 0.60), restart $(ratio "$lat_tend" "$best_lat") (target < 0.50)"
+  echo "tend/best peer: memory $(ratio "${mem_tend:-}" "$best_mem") (target < 0.60), restart $(ratio "$lat_tend" "$best_lat") (target < 0.50)"
 fi
 exit $fail
