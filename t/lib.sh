@@ -27,12 +27,8 @@ _n=0
 _failed=0
 
 _tagged_pids() {
-  for e in /proc/[0-9]*/environ; do
-    p=${e#/proc/}
-    p=${p%/environ}
-    [ "$p" = $$ ] && continue
-    tr '\0' '\n' 2>/dev/null <"$e" | grep -qxF "TEND_TEST_TAG=$T" && echo "$p"
-  done
+  grep -lzxF "TEND_TEST_TAG=$T" /proc/[0-9]*/environ 2>/dev/null |
+    sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p' | grep -vx "$$"
 }
 
 cleanup() {
