@@ -4,6 +4,7 @@
 #   PROGS += prog
 #   prog_SRCS = src/DIR/prog.c
 #   prog_DYNAMIC = 1     (optional: link glibc dynamically, e.g. for NSS)
+#   prog_LDFLAGS = ...   (optional: extra link flags)
 # Programs link statically against glibc and libskarnet.a by default.
 
 NAME    := $(shell cat package/name)
@@ -54,7 +55,7 @@ $(LIBTEND): $(LIB_OBJS)
 define prog_rule
 $(BIN)/$(1): $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRCS)) $(LIBTEND)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) $$(if $$($(1)_DYNAMIC),,$(STATIC_LINK)) -o $$@ $$^ $(SKARNET) $$($(1)_LDLIBS)
+	$(CC) $(LDFLAGS) $$($(1)_LDFLAGS) $$(if $$($(1)_DYNAMIC),,$(STATIC_LINK)) -o $$@ $$^ $(SKARNET) $$($(1)_LDLIBS)
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 

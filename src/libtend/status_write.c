@@ -1,15 +1,37 @@
-/* Writing supervise/status atomically: status.new, then rename. */
+/* Writing supervise/status atomically: a new status.new, then a rename.
+   On Linux the rename is an exchange (renameat2 RENAME_EXCHANGE) followed
+   by the unlink of the old file: ext4 flushes a file renamed over another
+   one (auto_da_alloc), which costs more than a restart; an exchange does
+   not. Readers see the old file or the new one, never a torn one. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <tend/status.h>
+
+#define NEW "supervise/status.new"
+#define CUR "supervise/status"
+
+static int place(void) {
+#ifdef RENAME_EXCHANGE
+  if (renameat2(AT_FDCWD, NEW, AT_FDCWD, CUR, RENAME_EXCHANGE) == 0) {
+    unlink(NEW); /* the old status: readers that hold it keep it whole */
+    return 0;
+  }
+  if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) return -1;
+#endif
+  return rename(NEW, CUR);
+}
 
 int tend_status_write(tend_status const *st) {
   char buf[TEND_STATUS_SIZE];
   tend_status_pack(buf, st);
-  int fd = open("supervise/status.new",
-                O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(NEW, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) { /* left by a crash: never reuse it */
+    unlink(NEW);
+    fd = open(NEW, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
   if (fd < 0) return -1;
   ssize_t w;
   do
@@ -18,13 +40,13 @@ int tend_status_write(tend_status const *st) {
   if (w != (ssize_t)sizeof buf) {
     int e = w < 0 ? errno : ENOSPC;
     close(fd);
-    unlink("supervise/status.new");
+    unlink(NEW);
     errno = e;
     return -1;
   }
-  if (close(fd) < 0 || rename("supervise/status.new", "supervise/status") < 0) {
+  if (close(fd) < 0 || place() < 0) {
     int e = errno;
-    unlink("supervise/status.new");
+    unlink(NEW);
     errno = e;
     return -1;
   }
