@@ -69,9 +69,12 @@ $(BUILD)/t/%: t/helpers/%.c $(LIBTEND)
 
 PROVE ?= prove
 PROVE_JOBS ?= 2
+# A test file that hangs is killed (and fails) instead of hanging the run.
+TEST_TIMEOUT ?= 300
 
 test: all $(TEST_HELPERS)
-	TEND_BIN="$(abspath $(BIN))" TEND_HELPERS="$(abspath $(BUILD)/t)" $(PROVE) -j$(PROVE_JOBS) t/
+	TEND_BIN="$(abspath $(BIN))" TEND_HELPERS="$(abspath $(BUILD)/t)" \
+	  $(PROVE) -j$(PROVE_JOBS) --exec "timeout -k 5 $(TEST_TIMEOUT) sh" t/
 
 check:
 	@CC="$(CC)" sh package/deps check
