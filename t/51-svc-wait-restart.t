@@ -78,5 +78,20 @@ if [ "$rc" != 0 ] && up plain && ! ready plain; then
 else
   is "$rc" 0 "svc -wU -u: a service without notification-fd is ready at start"
 fi
+# A stand-in supervise that answers at once, for 200 directories: the
+# restart of the first is done while svc still sends to the others, so svc
+# must have looked at every directory before sending anything.
+mkdir fakes
+for i in $(seq 1 200); do mkdir fakes/f$i; done
+spawn "$HELPERS/wait_fakesv" fakes/f* >fakes.out
+waitfor 5 grep -q ready fakes.out
+fails=""
+for round in 1 2 3 4 5; do
+  "$BIN/svc" -wr -T $((2000 * SCALE)) -t fakes/f* 2>/dev/null || fails="$fails $round"
+done
+is "$fails" "" "svc -wr -t misses no restart made while it still sends to other directories"
+"$BIN/svc" -wd -T $((2000 * SCALE)) -d fakes/f*
+is "$?" 0 "svc -wd -d on 200 directories answering at once"
+
 "$BIN/svc" -dx fast slow quick plain
 done_testing
