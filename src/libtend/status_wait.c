@@ -319,7 +319,7 @@ int tend_waitset_wait(tend_waitset *ws, int any, int64_t deadline) {
     int timeout = -1;
     if (tick || ws->ifd < 0) timeout = TICK_MS;
     if (deadline >= 0 && (timeout < 0 || deadline - now < timeout))
-      timeout = (int)(deadline - now);
+      timeout = deadline - now > 3600000 ? 3600000 : (int)(deadline - now);
     nfds = 0;
     if (ws->ifd >= 0) {
       fds[nfds].fd = ws->ifd;
