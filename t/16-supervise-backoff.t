@@ -50,4 +50,17 @@ waitfor 5 pending
 "$BIN/svc" -t "$U"
 thrice() { [ "$(wc -l <"$T/slow.starts")" -ge 3 ]; }
 ok "svc -t during the wait starts it at once" waitfor 3 thrice
+
+# A restart asked for with svc -t is not a crash: no backoff.
+Q=$T/quick
+mkservice "$Q" "date +%s%N >>$T/quick.starts; exec sleep 1000"
+echo 30000 >"$Q/restart-delay"
+spawn "$BIN/supervise" "$Q"
+qcount() { [ "$(wc -l <"$T/quick.starts" 2>/dev/null)" -ge "$1" ]; }
+waitfor 5 qcount 1
+for i in 2 3 4; do
+  waitfor 5 has_pid "$Q"
+  "$BIN/svc" -t "$Q"
+  ok "svc -t on a young service restarts it at once ($i)" waitfor 3 qcount $i
+done
 done_testing

@@ -371,6 +371,7 @@ static void cleanup_or_finish(void) {
 
 static void run_exited(int wstatus) {
   int64_t ran = now_ms() - run_started;
+  int asked = st.termsent; /* we were told to stop it: not a crash */
   if (adopted_fd >= 0) close(adopted_fd), adopted_fd = -1;
   run_wstatus = wstatus;
   kill_at = NEVER;
@@ -383,7 +384,7 @@ static void run_exited(int wstatus) {
   st.ready.sec = 0;
   st.ready.nsec = 0;
   close_readiness();
-  int64_t delay = next_delay(ran);
+  int64_t delay = asked ? 0 : next_delay(ran);
   if (delay && st.want == 'u' && !exit_wanted)
     schedule_restart(delay); /* not before the tree is gone, either */
   else
