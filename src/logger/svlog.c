@@ -6,11 +6,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,16 +20,14 @@
 
 #define USAGE "svlog script..."
 #define IN_MIN 65536
-#define IN_MAX 262144
+#define IN_MAX 131072
 #ifndef IN_WANT
-#define IN_WANT 262144
+#define IN_WANT 131072
 #endif
 #define SIZE_DEFAULT 99999
 #define SIZE_MIN 4096
 #define SIZE_LIMIT ((uint64_t)1 << 40)
 #define KEEP_DEFAULT 10
-/* room for a batch of 100-byte lines with their stamps, in one write */
-#define OBUF_SIZE(in) ((in) + (in) / 2 + 64)
 
 enum stamping { STAMP_NONE, STAMP_TAI64N, STAMP_ISO };
 
@@ -46,7 +44,7 @@ static char *inbuf;
 static size_t incap;
 static int sigfd = -1; /* read end of the self-pipe */
 static int selfpipe_w = -1;
-static volatile sig_atomic_t got_term, got_alrm, got_chld;
+static volatile sig_atomic_t got_term, got_alrm, got_chld, got_io;
 static int pipe_mode;
 static int want_exit, want_rotate;
 static int mid_line; /* the last piece written did not end its line */
@@ -119,10 +117,6 @@ static void parse_script(int argc, char **argv) {
   uint64_t size = SIZE_DEFAULT, age = 0;
   unsigned keep = KEEP_DEFAULT;
   char const *processor = 0;
-  actions = calloc((size_t)argc, sizeof *actions);
-  dirs = calloc((size_t)argc, sizeof *dirs);
-  statuses = calloc((size_t)argc, sizeof *statuses);
-  if (!actions || !dirs || !statuses) tend_die(111, "out of memory");
   for (int i = 0; i < argc; i++) {
     char const *a = argv[i];
     struct svlog_action *act = &actions[nactions];
@@ -191,6 +185,50 @@ static void parse_script(int argc, char **argv) {
 
 /* ---- stamps ---- */
 
+static char *put_digits(char *out, unsigned long v, int width) {
+  for (int i = width - 1; i >= 0; i--, v /= 10)
+    out[i] = (char)('0' + v % 10);
+  return out + width;
+}
+
+/* 2026-11-25T09:02:13.792521Z and a space, in UTC. The date comes from the
+   day count by the usual era arithmetic (400-year cycles of 146097 days);
+   no strftime, which would pull the whole time zone machinery into a
+   long-lived process. */
+static void iso_stamp(time_t t, unsigned long us) {
+  long long days = (long long)t / 86400, secs = (long long)t % 86400;
+  if (secs < 0) {
+    secs += 86400;
+    days--;
+  }
+  days += 719468; /* from 1970-01-01 to 0000-03-01 */
+  long long era = (days >= 0 ? days : days - 146096) / 146097;
+  long long doe = days - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  long long day = doy - (153 * mp + 2) / 5 + 1;
+  long long month = mp < 10 ? mp + 3 : mp - 9;
+  long long year = yoe + era * 400 + (month <= 2);
+  char *o = stamp;
+  o = put_digits(o, (unsigned long)year, 4);
+  *o++ = '-';
+  o = put_digits(o, (unsigned long)month, 2);
+  *o++ = '-';
+  o = put_digits(o, (unsigned long)day, 2);
+  *o++ = 'T';
+  o = put_digits(o, (unsigned long)(secs / 3600), 2);
+  *o++ = ':';
+  o = put_digits(o, (unsigned long)(secs / 60 % 60), 2);
+  *o++ = ':';
+  o = put_digits(o, (unsigned long)(secs % 60), 2);
+  *o++ = '.';
+  o = put_digits(o, us, 6);
+  *o++ = 'Z';
+  *o++ = ' ';
+  stamp_len = (size_t)(o - stamp);
+}
+
 static void make_stamp(void) {
   struct timespec ts;
   if (stamp_fresh || stamping == STAMP_NONE) return;
@@ -205,35 +243,24 @@ static void make_stamp(void) {
     stamp[1 + TEND_TAI64N_HEXLEN] = ' ';
     stamp_len = 2 + TEND_TAI64N_HEXLEN;
   } else {
-    struct tm tm;
-    unsigned long us = (unsigned long)ts.tv_nsec / 1000;
-    gmtime_r(&ts.tv_sec, &tm);
-    stamp_len = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    stamp[stamp_len++] = '.';
-    for (int i = 5; i >= 0; i--, us /= 10)
-      stamp[stamp_len + (size_t)i] = (char)('0' + us % 10);
-    stamp_len += 6;
-    stamp[stamp_len++] = 'Z';
-    stamp[stamp_len++] = ' ';
+    iso_stamp(ts.tv_sec, (unsigned long)ts.tv_nsec / 1000);
   }
   stamp_fresh = 1;
 }
 
 /* ---- writing into directories ---- */
 
+/* Gather bytes for current; a full buffer is written out. */
 static void dir_put(struct svlog_dir *d, char const *s, size_t n) {
-  size_t cap = OBUF_SIZE(incap);
-  if (d->olen + n > cap) svlog_dir_flush(d);
-  if (n > cap) {
-    /* only possible for odd sizes; write straight through */
-    memcpy(d->obuf, s, cap);
-    d->olen = cap;
-    svlog_dir_flush(d);
-    dir_put(d, s + cap, n - cap);
-    return;
+  while (n) {
+    if (d->olen == SVLOG_OBUF) svlog_dir_flush(d);
+    size_t k = SVLOG_OBUF - d->olen;
+    if (k > n) k = n;
+    memcpy(d->obuf + d->olen, s, k);
+    d->olen += k;
+    s += k;
+    n -= k;
   }
-  memcpy(d->obuf + d->olen, s, n);
-  d->olen += n;
 }
 
 /* Append bytes to current; a file never grows past its size: a line longer
@@ -409,7 +436,8 @@ static void on_signal(int sig) {
 }
 
 static void read_signals(void) {
-  if (!(got_term | got_alrm | got_chld)) return;
+  if (!(got_term | got_alrm | got_chld | got_io)) return;
+  got_io = 0;
   char junk[64];
   while (read(sigfd, junk, sizeof junk) > 0)
     ;
@@ -482,6 +510,21 @@ static void consume(size_t n, int devnull) {
   }
 }
 
+/* The pipe holds the start of a line and nothing more. A writer that fills
+   a pipe which was not empty does not wake an epoll reader (Linux only
+   wakes readers of an empty pipe, or when a write completes), but it
+   always sends the pipe's async notification: ask for it (as SIGURG,
+   ignored by default, should a stale owner ever get one) while waiting. */
+static void wait_for_more(int ep, size_t seen, int timeout) {
+  struct epoll_event evs[2];
+  int flags = fcntl(0, F_GETFL);
+  int queued = 0;
+  if (flags >= 0) fcntl(0, F_SETFL, flags | O_ASYNC);
+  if (ioctl(0, FIONREAD, &queued) < 0 || (size_t)queued <= seen)
+    epoll_wait(ep, evs, 2, min_timeout(timeout, 1000));
+  if (flags >= 0) fcntl(0, F_SETFL, flags);
+}
+
 static void run_pipe(int priv[2]) {
   int ep = epoll_create1(EPOLL_CLOEXEC);
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -525,8 +568,7 @@ static void run_pipe(int priv[2]) {
       if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
         done = process(inbuf, (size_t)n, 0, 1);
       else {
-        struct epoll_event evs[2];
-        epoll_wait(ep, evs, 2, min_timeout(timeout, 1000));
+        wait_for_more(ep, (size_t)n, timeout);
         continue;
       }
     }
@@ -568,11 +610,29 @@ static void run_read(void) {
   finish();
 }
 
+static char *map_buffer(size_t n) {
+  void *p =
+      mmap(0, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) tend_diesys(111, "unable to allocate a buffer");
+  return p;
+}
+
 int main(int argc, char **argv) {
   int priv[2] = {-1, -1};
   struct stat st;
   tend_prog = "svlog";
   if (argc < 2) tend_dieusage(USAGE);
+  /* no malloc in this long-lived process: the script sizes these arrays,
+     and the buffers below are mapped once */
+  struct svlog_action action_space[argc];
+  struct svlog_dir dir_space[argc];
+  struct svlog_status status_space[argc];
+  memset(action_space, 0, sizeof action_space);
+  memset(dir_space, 0, sizeof dir_space);
+  memset(status_space, 0, sizeof status_space);
+  actions = action_space;
+  dirs = dir_space;
+  statuses = status_space;
   parse_script(argc - 1, argv + 1);
 
   int sp[2];
@@ -586,7 +646,7 @@ int main(int argc, char **argv) {
   sa.sa_flags = SA_RESTART;
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGTERM, &sa, 0) < 0 || sigaction(SIGALRM, &sa, 0) < 0 ||
-      sigaction(SIGCHLD, &sa, 0) < 0)
+      sigaction(SIGCHLD, &sa, 0) < 0 || sigaction(SIGURG, &sa, 0) < 0)
     tend_diesys(111, "unable to catch signals");
   svlog_stall_hook = stall_hook;
 
@@ -604,8 +664,7 @@ int main(int argc, char **argv) {
       fcntl(priv[1], F_SETPIPE_SZ, (int)incap);
     pipe_mode = 1;
   }
-  inbuf = malloc(incap);
-  if (!inbuf) tend_die(111, "out of memory");
+  inbuf = map_buffer(incap);
   for (unsigned i = 0; i < nstatuses; i++) {
     statuses[i].fd =
         open(statuses[i].path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -613,8 +672,7 @@ int main(int argc, char **argv) {
       tend_diesys(111, "unable to open ", statuses[i].path);
   }
   for (unsigned i = 0; i < ndirs; i++) {
-    dirs[i].obuf = malloc(OBUF_SIZE(incap));
-    if (!dirs[i].obuf) tend_die(111, "out of memory");
+    dirs[i].obuf = map_buffer(SVLOG_OBUF);
     svlog_dir_open(&dirs[i]);
   }
   if (pipe_mode) {
@@ -627,7 +685,11 @@ int main(int argc, char **argv) {
       if (read(priv[0], &c, 1) < 0) pipe_mode = 0;
     }
   }
-  if (pipe_mode) run_pipe(priv);
+  if (pipe_mode) {
+    fcntl(0, F_SETSIG, SIGURG);
+    fcntl(0, F_SETOWN, getpid());
+    run_pipe(priv);
+  }
   run_read();
   return 0;
 }

@@ -9,6 +9,10 @@
 #define SVLOG_MATCH_MAX 1000 /* patterns and =file see this much */
 #define SVLOG_E_MAX 200      /* e copies this much to stderr */
 #define SVLOG_STATUS_LEN 1001
+#ifndef SVLOG_OBUF
+#define SVLOG_OBUF 196608 /* a batch of 100-byte lines and stamps: one write   \
+                           */
+#endif
 
 enum svlog_kind { ACT_SELECT, ACT_DESELECT, ACT_ERR, ACT_STATUS, ACT_DIR };
 
@@ -29,8 +33,8 @@ struct svlog_dir {
   int64_t started_ns; /* monotonic time current became non-empty, or -1 */
   char *obuf;         /* bytes selected for current, not yet written */
   size_t olen, owritten;
-  uint64_t unsynced; /* written since the last sync_file_range */
-  int selected;      /* the line being written goes here */
+  uint64_t unsynced_bytes; /* written since the last sync_file_range */
+  int selected;            /* the line being written goes here */
   pid_t proc_pid;
   int64_t proc_retry_ns; /* rerun a failed processor then; -1: none */
   char last_name[32];    /* the newest @ name we made, to keep names unique */

@@ -89,27 +89,34 @@ static int is_old_name(char const *s) {
          (s[OLD_NAME_LEN - 1] == 's' || s[OLD_NAME_LEN - 1] == 'u');
 }
 
-/* Remove the oldest finished files until one more fits under n. */
+/* Remove the oldest finished files until one more fits under n. The
+   directory is read with getdents64 into a fixed buffer (opendir would
+   need malloc). */
 static int make_room(struct svlog_dir *d) {
   for (;;) {
     char oldest[OLD_NAME_LEN + 1] = "";
     unsigned count = 0;
+    char buf[8192] __attribute__((aligned(8)));
     int fd = openat(d->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return -1;
-    DIR *dir = fdopendir(fd);
-    if (!dir) {
-      close(fd);
-      return -1;
+    for (;;) {
+      ssize_t n = getdents64(fd, buf, sizeof buf);
+      if (n < 0) {
+        close(fd);
+        return -1;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        struct dirent64 *e = (struct dirent64 *)(buf + off);
+        off += e->d_reclen;
+        if (!is_old_name(e->d_name)) continue;
+        count++;
+        /* the hex digits sort like the times they stand for */
+        if (!oldest[0] || memcmp(e->d_name, oldest, OLD_NAME_LEN - 2) < 0)
+          memcpy(oldest, e->d_name, OLD_NAME_LEN + 1);
+      }
     }
-    struct dirent *e;
-    while ((e = readdir(dir))) {
-      if (!is_old_name(e->d_name)) continue;
-      count++;
-      /* the hex digits sort like the times they stand for */
-      if (!oldest[0] || memcmp(e->d_name, oldest, OLD_NAME_LEN - 2) < 0)
-        memcpy(oldest, e->d_name, OLD_NAME_LEN + 1);
-    }
-    closedir(dir);
+    close(fd);
     if (count + 2 <= d->keep) return 0;
     if (unlinkat(d->dirfd, oldest, 0) < 0 && errno != ENOENT) return -1;
   }
@@ -228,12 +235,12 @@ void svlog_dir_flush(struct svlog_dir *d) {
     }
     d->owritten += (size_t)w;
   }
-  d->unsynced += d->olen;
+  d->unsynced_bytes += d->olen;
   d->olen = d->owritten = 0;
   /* start writing back early, so that the fsync at rotation is short */
-  if (d->unsynced >= SYNC_AHEAD) {
+  if (d->unsynced_bytes >= SYNC_AHEAD) {
     sync_file_range(d->curfd, 0, 0, SYNC_FILE_RANGE_WRITE);
-    d->unsynced = 0;
+    d->unsynced_bytes = 0;
   }
 }
 
