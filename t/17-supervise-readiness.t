@@ -54,4 +54,15 @@ waitfor 5 pid_changed "$F" "$old"
 ok "after a restart, not ready again" not_ready "$F"
 touch "$T/go-fd"
 ok "until the new ./run says so" waitfor 5 ready "$F"
+
+# A NOTIFY_SOCKET inherited from a supervisor above us is not passed on.
+E=$T/env
+mkservice "$E" "env >$T/env.out; exec sleep 1000"
+NOTIFY_SOCKET=@outer
+export NOTIFY_SOCKET
+spawn "$BIN/supervise" "$E"
+unset NOTIFY_SOCKET
+waitfor 5 test -s "$T/env.out"
+ok "an inherited NOTIFY_SOCKET does not reach ./run" sh -c "! grep -q NOTIFY_SOCKET '$T/env.out'"
+ok "the rest of the environment does" grep -q "^TEND_TEST_TAG=$T\$" "$T/env.out"
 done_testing

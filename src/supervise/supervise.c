@@ -26,6 +26,8 @@
 #include "supervise.h"
 
 #define USAGE "supervise dir"
+
+extern char **environ;
 #define NEVER INT64_MAX
 #define YOUNG_MS 1000          /* a ./run that dies sooner "died young" */
 #define CLEANUP_KILL_MS 5000   /* leftovers get KILL after this by default */
@@ -127,11 +129,12 @@ static void default_signals(void) {
   }
 }
 
-/* In the child, between fork and exec: the service starts in its own
+/* In the child, between vfork and exec: the service starts in its own
    session with an empty signal mask, default dispositions, and no fd of
-   ours beyond 0-2 (and the readiness pipe, on the fd it asked for). */
-static void exec_child(char *const argv[], int notify_w, int notify_at,
-                       int with_socket) {
+   ours beyond 0-2 (and the readiness pipe, on the fd it asked for). It
+   shares our memory until it execs, so it writes to none of it. */
+static void exec_child(char *const argv[], char *const envp[], int notify_w,
+                       int notify_at) {
   default_signals();
   sigset_t none;
   sigemptyset(&none);
@@ -145,12 +148,38 @@ static void exec_child(char *const argv[], int notify_w, int notify_at,
     else if (dup2(notify_w, notify_at) < 0)
       tend_diesys(111, "unable to set up notification-fd for ", dir, "/run");
   }
-  if (with_socket)
-    putenv(notify_env);
-  else
-    unsetenv("NOTIFY_SOCKET"); /* one inherited from our own supervisor */
-  execv(argv[0], argv);
+  execve(argv[0], argv, envp);
   tend_diesys(111, "unable to start ", dir, "/", argv[0] + 2);
+}
+
+/* Starts ARGV as a child; returns its pid, or -1 with errno set. With
+   vfork we sleep only until the child has exec'd, and neither side copies
+   a page: the restart path is as short as the kernel allows. The child's
+   environment is ours, less any NOTIFY_SOCKET we inherited (one from a
+   supervisor above us), plus our own when the service asked for it. */
+static pid_t spawn(char *const argv[], int notify_w, int notify_at,
+                   int with_socket) {
+  size_t n = 0;
+  while (environ[n]) n++;
+  char *envp[n + 2];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (strncmp(environ[i], "NOTIFY_SOCKET=", 14)) envp[k++] = environ[i];
+  if (with_socket) envp[k++] = notify_env;
+  envp[k] = 0;
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, &old); /* no handler runs in the child */
+#ifdef __linux__
+  pid_t pid = vfork();
+#else
+  pid_t pid = fork();
+#endif
+  if (!pid) exec_child(argv, envp, notify_w, notify_at);
+  int e = errno;
+  sigprocmask(SIG_SETMASK, &old, 0);
+  errno = e;
+  return pid;
 }
 
 static void set_stamp_in(tend_stamp *s, int64_t delay_ms) {
@@ -247,7 +276,7 @@ static void start_run(void) {
       with_socket = 0;
     }
   }
-  pid_t pid = fork();
+  pid_t pid = spawn(argv, r ? notify[1] : -1, (int)nfd, with_socket);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/run");
     if (r) close(notify[0]), close(notify[1]);
@@ -255,7 +284,6 @@ static void start_run(void) {
     schedule_restart(1000);
     return;
   }
-  if (!pid) exec_child(argv, r ? notify[1] : -1, (int)nfd, with_socket);
   if (r) {
     close(notify[1]);
     notify_fd = notify[0];
@@ -307,13 +335,12 @@ static void start_finish(void) {
   code[int_fmt(code, ws >= 0 && WIFEXITED(ws) ? WEXITSTATUS(ws) : -1)] = 0;
   sig[int_fmt(sig, ws >= 0 && WIFSIGNALED(ws) ? WTERMSIG(ws) : 0)] = 0;
   char *const argv[] = {"./finish", code, sig, 0};
-  pid_t pid = fork();
+  pid_t pid = spawn(argv, -1, -1, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/finish");
     service_down();
     return;
   }
-  if (!pid) exec_child(argv, -1, -1, 0);
   phase = FINISH;
   finish_pid = pid;
   st.pid = (uint32_t)pid;
@@ -435,13 +462,12 @@ static void start_check(void) {
   static char *const argv[] = {"./check", 0};
   check_at = NEVER;
   if (access("check", X_OK) < 0) return;
-  pid_t pid = fork();
+  pid_t pid = spawn(argv, -1, -1, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/check");
     check_at = now_ms() + 1000;
     return;
   }
-  if (!pid) exec_child(argv, -1, -1, 0);
   check_pid = pid;
   unsigned long s = setting("check-timeout", 5);
   check_kill_at = now_ms() + (int64_t)(s ? s : 5) * 1000;
