@@ -20,7 +20,7 @@
 
 #define USAGE "svlog script..."
 #define IN_MIN 65536
-#define IN_MAX 131072
+#define IN_MAX 98304 /* with the buffers, under 1 MB resident */
 #ifndef IN_WANT
 #define IN_WANT 131072
 #endif

@@ -10,8 +10,9 @@
 #define SVLOG_E_MAX 200      /* e copies this much to stderr */
 #define SVLOG_STATUS_LEN 1001
 #ifndef SVLOG_OBUF
-#define SVLOG_OBUF 196608 /* a batch of 100-byte lines and stamps: one write   \
-                           */
+#define SVLOG_OBUF                                                             \
+  196608 /* a batch of 100-byte lines and stamps: one write                    \
+          */
 #endif
 
 enum svlog_kind { ACT_SELECT, ACT_DESELECT, ACT_ERR, ACT_STATUS, ACT_DIR };
