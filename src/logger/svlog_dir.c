@@ -265,6 +265,12 @@ void svlog_dir_rotate(struct svlog_dir *d) {
     /* one processor at a time per directory, as multilog */
     wait_processor(d);
     while (d->proc_retry_ns >= 0) {
+      int64_t left = d->proc_retry_ns - svlog_now_ns();
+      if (left > 0) { /* a failed processor: its retry delay first */
+        if (svlog_stall_hook) svlog_stall_hook();
+        poll(0, 0, (int)(left / 1000000) + 1);
+        continue;
+      }
       start_processor(d);
       wait_processor(d);
     }
