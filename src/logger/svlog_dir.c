@@ -19,7 +19,7 @@
 #include "svlog.h"
 
 #ifndef SYNC_AHEAD
-#define SYNC_AHEAD (4 << 20)
+#define SYNC_AHEAD (1 << 20)
 #endif
 #define OLD_NAME_LEN (1 + TEND_TAI64N_HEXLEN + 2) /* @...s */
 
