@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #ifdef __linux__
 #include <sys/inotify.h>
 #endif
@@ -233,9 +234,7 @@ void tend_waitset_init(tend_waitset *ws, tend_waitdir *dirs, size_t n, int goal,
   ws->strict = strict;
   ws->errdir = ws->errfile = 0;
   ws->ifd = -1;
-#ifdef __linux__
-  ws->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-#endif
+  ws->unwatched = 1;
   for (size_t i = 0; i < n; i++) {
     tend_waitdir *d = &dirs[i];
     d->wd = -1;
@@ -243,10 +242,6 @@ void tend_waitset_init(tend_waitset *ws, tend_waitdir *dirs, size_t n, int goal,
     d->okfd = -1;
     d->reached = d->lost = 0;
     d->starting_since = -1;
-#ifdef __linux__
-    if (ws->ifd >= 0) watch(ws, d);
-#endif
-    /* after the watch: whatever changes from here on wakes us */
     if (tend_status_read(&d->before, d->dir) != 1)
       tend_status_unpack(&d->before, "", 0); /* nothing seen: all zero */
   }
@@ -312,6 +307,18 @@ int tend_waitset_wait(tend_waitset *ws, int any, int64_t deadline) {
         goto out;
       }
     }
+    if (ws->unwatched) {
+      /* Not there at the first look: watch from now on and look again, so
+         nothing between the two looks is missed. Done only now because
+         closing an inotify instance costs milliseconds at exit, and often
+         the first look is all it takes. */
+      ws->unwatched = 0;
+#ifdef __linux__
+      ws->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+#endif
+      look = 1;
+      continue;
+    }
     if (deadline >= 0 && now >= deadline) {
       result = 0;
       goto out;
@@ -354,9 +361,45 @@ out:
   return result;
 }
 
+#ifdef __linux__
+/* The last close of an inotify instance that had watches waits for the
+   kernel's SRCU grace period: 10 to 25 ms, paid at exit or exec, longer
+   than the whole wait usually is. A grandchild that keeps nothing else
+   open takes over the last reference and pays it once we are gone (it
+   sees EOF on a close-on-exec pipe). Without a fork, we pay it. */
+static void hand_off(int ifd) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) {
+    close(ifd);
+    return;
+  }
+  pid_t pid = fork();
+  if (!pid) {
+    if (!fork()) {
+      if (dup2(ifd, 0) < 0 || dup2(p[0], 1) < 0) _exit(0);
+      close_range(2, ~0U, 0);
+      char c;
+      while (read(1, &c, 1) < 0 && errno == EINTR)
+        ;
+    }
+    _exit(0);
+  }
+  close(p[0]);
+  if (pid > 0)
+    while (waitpid(pid, 0, 0) < 0 && errno == EINTR)
+      ;
+  close(ifd); /* not the last reference any more: cheap */
+  /* p[1] stays open until we exit or exec */
+}
+#endif
+
 void tend_waitset_free(tend_waitset *ws) {
   for (size_t i = 0; i < ws->n; i++)
     drop_ok(&ws->dirs[i]);
+#ifdef __linux__
+  if (ws->ifd >= 0) hand_off(ws->ifd);
+#else
   if (ws->ifd >= 0) close(ws->ifd);
+#endif
   ws->ifd = -1;
 }

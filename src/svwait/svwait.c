@@ -55,6 +55,7 @@ int main(int argc, char const *const *argv) {
   tend_waitset ws;
   tend_waitset_init(&ws, dirs, ndirs, goal, 0);
   int r = tend_waitset_wait(&ws, any, timeout);
+  tend_waitset_free(&ws);
   if (r < 0) {
     if (ws.errdir)
       tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
@@ -67,7 +68,6 @@ int main(int argc, char const *const *argv) {
                   tend_goal_name(goal));
     return 1;
   }
-  tend_waitset_free(&ws);
   if (!prog) return 0;
   execvp(prog[0], (char *const *)prog);
   tend_diesys(111, "unable to run ", prog[0]);

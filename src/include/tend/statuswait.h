@@ -42,13 +42,14 @@ typedef struct tend_waitset {
   tend_waitdir *dirs;
   size_t n;
   int goal;
-  int strict; /* 1: a supervise not running is an error (svc); 0: wait on */
-  int ifd;    /* inotify, or -1: poll every 50 ms */
+  int strict;    /* 1: a supervise not running is an error (svc); 0: wait on */
+  int ifd;       /* inotify, or -1: poll every 50 ms */
+  int unwatched; /* no watches set up yet: the first look comes first */
   char const *errdir, *errfile; /* what could not be read, after -2 */
 } tend_waitset;
 
-/* Sets up the watches and takes the first look at every directory.
-   Call it before sending a command, so no change can be missed.
+/* Takes the first look at every directory (the restart goals count from
+   it). Call it before sending a command, so no change can be missed.
    DIRS must hold N entries whose dir field is set. */
 extern void tend_waitset_init(tend_waitset *, tend_waitdir *dirs, size_t n,
                               int goal, int strict);
@@ -59,6 +60,9 @@ extern void tend_waitset_init(tend_waitset *, tend_waitdir *dirs, size_t n,
    -2 system error (errno set). */
 extern int tend_waitset_wait(tend_waitset *, int any, int64_t deadline);
 
+/* Closes what the wait opened. Call it before exiting or exec'ing: the
+   cost of closing inotify (milliseconds) is left to a short-lived
+   grandchild, which exits when this process exits or execs. */
 extern void tend_waitset_free(tend_waitset *);
 
 /* CLOCK_MONOTONIC in milliseconds. */
