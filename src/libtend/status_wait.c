@@ -307,7 +307,7 @@ int tend_waitset_wait(tend_waitset *ws, int any, int64_t deadline) {
         goto out;
       }
     }
-    if (ws->unwatched) {
+    if (ws->unwatched && (deadline < 0 || now < deadline)) {
       /* Not there at the first look: watch from now on and look again, so
          nothing between the two looks is missed. Done only now because
          closing an inotify instance costs milliseconds at exit, and often
