@@ -10,16 +10,25 @@
 #
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
 # at exit, the recorded pids are killed, then every process still carrying
-# the tag (services, loggers, grandchildren), by pid.
+# the tag (services, loggers, grandchildren), by pid. The test script
+# re-executes itself once with the tag, so that its own forked subshells
+# carry it too (/proc/PID/environ is what a process was exec'd with).
+#
+# Note (dash): a background command started in a function gets /dev/null
+# as stdin; write `spawn sh -c 'exec CMD <file'`, not `spawn CMD <file`.
 
 set -u
+if [ "${_TEND_TEST_SCRIPT:-}" != "$0" ]; then
+  TEND_TEST_TAG=$(mktemp -d "${TMPDIR:-/tmp}/tend-t.XXXXXX") || exit 1
+  _TEND_TEST_SCRIPT=$0
+  export TEND_TEST_TAG _TEND_TEST_SCRIPT
+  exec sh "$0" "$@"
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TEND_BIN:-$top/bin}
 HELPERS=${TEND_HELPERS:-$top/build/t}
 SCALE=${TEND_TIMEOUT_SCALE:-1}
-T=$(mktemp -d "${TMPDIR:-/tmp}/tend-t.XXXXXX")
-TEND_TEST_TAG=$T
-export TEND_TEST_TAG
+T=$TEND_TEST_TAG
 PATH=$BIN:$PATH
 export PATH
 _pids=""
