@@ -40,6 +40,15 @@ waitfor 5 test -s app.log
 is "$(cat app.log 2>/dev/null)" "db was ready" "app's daemon starts once db is ready"
 ok "db is ready" ready sv/db
 is "$(status_pid sv/app)" "$APP" "svwait exec'd the daemon in place: same pid"
+# the process svwait leaves to close its inotify descriptor is not a child
+# of the daemon (which would never reap it)
+no_children() { [ -z "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]; }
+if [ -e "/proc/$APP/task/$APP/children" ]; then
+  waitfor 5 no_children "$APP"
+  ok "the daemon svwait exec'd has no child of svwait's" no_children "$APP"
+else
+  skip "no /proc/PID/task/PID/children here"
+fi
 
 # svwait waits for a directory whose parent does not exist either.
 spawn "$BIN/svwait" -T $((10000 * SCALE)) deep/er/svc -- touch deep-up
