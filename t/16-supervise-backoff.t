@@ -51,6 +51,17 @@ waitfor 5 pending
 thrice() { [ "$(wc -l <"$T/slow.starts")" -ge 3 ]; }
 ok "svc -t during the wait starts it at once" waitfor 3 thrice
 
+# max-death-tally bounds the deaths remembered.
+M=$T/tally
+mkservice "$M" "echo x >>$T/tally.starts; exit 1"
+echo 100 >"$M/restart-delay"
+echo 100 >"$M/restart-delay-max"
+echo 2 >"$M/max-death-tally"
+spawn "$BIN/supervise" "$M"
+tcount() { [ "$(wc -l <"$T/tally.starts" 2>/dev/null)" -ge "$1" ]; }
+waitfor 10 tcount 5
+is "$(be32 "$M" 68)" 2 "max-death-tally 2: at most 2 deaths remembered after 5 crashes"
+
 # A restart asked for with svc -t is not a crash: no backoff.
 Q=$T/quick
 mkservice "$Q" "date +%s%N >>$T/quick.starts; exec sleep 1000"
