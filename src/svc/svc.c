@@ -83,7 +83,9 @@ int main(int argc, char const *const *argv) {
   if (failed) return 111; /* a DIR that got no command: waiting is moot */
 
   int r = tend_waitset_wait(&ws, 0, timeout);
+  int e = errno; /* for the message, past the cleanup */
   tend_waitset_free(&ws);
+  errno = e;
   if (r == -2) {
     if (ws.errdir)
       tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);

@@ -2,6 +2,7 @@
    (or any) of the services reached a state, then runs PROG in its place.
    This is how a run script waits for what it depends on. A directory that
    does not exist yet, or whose supervise is not running, is waited for. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,7 +56,9 @@ int main(int argc, char const *const *argv) {
   tend_waitset ws;
   tend_waitset_init(&ws, dirs, ndirs, goal, 0);
   int r = tend_waitset_wait(&ws, any, timeout);
+  int e = errno; /* for the message, past the cleanup */
   tend_waitset_free(&ws);
+  errno = e;
   if (r < 0) {
     if (ws.errdir)
       tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
