@@ -103,7 +103,9 @@ static void announce(void) {
   write_failed = 0;
   write_retry_at = NEVER;
   dirty = 0;
-  if (ok_fd < 0) {
+  if (ok_fd < 0) { /* SPEC §2: ok appears once a status can be read */
+    if (mkfifo("supervise/ok", 0600) < 0 && errno != EEXIST)
+      tend_warnsys("unable to create ", dir, "/supervise/ok");
     ok_fd = open("supervise/ok", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (ok_fd < 0) tend_warnsys("unable to open ", dir, "/supervise/ok");
   }
@@ -757,8 +759,6 @@ int main(int argc, char const *const *argv) {
 
   ctl_fd = open_fifo("supervise/control", O_RDONLY);
   open_fifo("supervise/control", O_WRONLY); /* never see EOF */
-  if (mkfifo("supervise/ok", 0600) < 0 && errno != EEXIST)
-    tend_diesys(111, "unable to create ", dir, "/supervise/ok");
 
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();
