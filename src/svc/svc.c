@@ -15,17 +15,6 @@
 #define USAGE "svc [ -udopchaitkxq12 ] [ -w uUdDrR ] [ -T ms ] dir ..."
 #define COMMANDS "udopchaitkxq12"
 
-/* Milliseconds for -T: decimal digits only. */
-static int64_t parse_ms(char const *s) {
-  int64_t ms = 0;
-  if (!*s) tend_dieusage(USAGE);
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9' || ms > 100000000000) tend_dieusage(USAGE);
-    ms = ms * 10 + (*s - '0');
-  }
-  return ms;
-}
-
 int main(int argc, char const *const *argv) {
   char cmd[sizeof COMMANDS];
   size_t len = 0;
@@ -37,9 +26,9 @@ int main(int argc, char const *const *argv) {
     if (opt == 'w') {
       if (strlen(l.arg) != 1 || (goal = tend_goal_parse(l.arg[0])) < 0)
         tend_dieusage(USAGE);
-    } else if (opt == 'T')
-      timeout = parse_ms(l.arg);
-    else if (opt == '?')
+    } else if (opt == 'T') {
+      if (!tend_scan_ms(l.arg, &timeout)) tend_dieusage(USAGE);
+    } else if (opt == '?')
       tend_dieusage(USAGE);
     else if (!memchr(cmd, opt, len))
       cmd[len++] = (char)opt;

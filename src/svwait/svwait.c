@@ -13,16 +13,6 @@
 #define USAGE                                                                  \
   "svwait [ -u | -U | -d | -D ] [ -T ms ] [ -a | -o ] dir ... [ -- prog ... ]"
 
-static int64_t parse_ms(char const *s) {
-  int64_t ms = 0;
-  if (!*s) tend_dieusage(USAGE);
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9' || ms > 100000000000) tend_dieusage(USAGE);
-    ms = ms * 10 + (*s - '0');
-  }
-  return ms;
-}
-
 int main(int argc, char const *const *argv) {
   int goal = TEND_GOAL_UP, any = 0;
   int64_t timeout = -1;
@@ -34,7 +24,9 @@ int main(int argc, char const *const *argv) {
     case 'U':
     case 'd':
     case 'D': goal = tend_goal_parse((char)opt); break;
-    case 'T': timeout = parse_ms(l.arg); break;
+    case 'T':
+      if (!tend_scan_ms(l.arg, &timeout)) tend_dieusage(USAGE);
+      break;
     case 'a': any = 0; break;
     case 'o': any = 1; break;
     default: tend_dieusage(USAGE);

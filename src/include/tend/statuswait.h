@@ -68,4 +68,8 @@ extern void tend_waitset_free(tend_waitset *);
 /* CLOCK_MONOTONIC in milliseconds. */
 extern int64_t tend_clock_ms(void);
 
+/* The argument of -T: milliseconds, decimal digits only. Returns 1 and
+   sets *ms, or 0 if S is not such a number. */
+extern int tend_scan_ms(char const *s, int64_t *ms);
+
 #endif
