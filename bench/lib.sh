@@ -3,6 +3,10 @@
 #   ratio A B            A/B with two decimals
 #   private_kb PID       Private_Clean + Private_Dirty of PID, in KB
 #   now_us               a monotonic-enough clock in microseconds
+#   bench_cc OUT SRC     compile a helper program, static where possible
+#   bench_kinds NAME TEND_PROG PEER...
+#                        sets KINDS to "tend:TEND_PROG" and each installed
+#                        peer (kind:path), and says which are skipped
 set -u
 median() {
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
@@ -12,6 +16,21 @@ private_kb() {
   awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' "/proc/$1/smaps_rollup" 2>/dev/null
 }
 now_us() { echo $(($(date +%s%N) / 1000)); }
+bench_cc() {
+  ${CC:-cc} -O2 -static -o "$1" "$2" 2>/dev/null || ${CC:-cc} -O2 -o "$1" "$2"
+}
+bench_kinds() {
+  _name=$1
+  KINDS="tend:$2"
+  shift 2
+  for _k; do
+    if [ -x "${_k#*:}" ]; then
+      KINDS="$KINDS $_k"
+    else
+      echo "$_name: ${_k#*:} not installed: ${_k%%:*} skipped" >&2
+    fi
+  done
+}
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tend-bench.XXXXXX")
 bench_cleanup() { rm -rf "$BENCH_TMP"; }
 trap bench_cleanup EXIT

@@ -41,20 +41,13 @@ if [ ! -x "$TEND_BIN/supervise" ]; then
   exit 111
 fi
 WAITER=$BENCH_TMP/supervise-restart
-if ! ${CC:-cc} -O2 -static -o "$WAITER" "$(dirname "$0")/supervise-restart.c" 2>/dev/null &&
-  ! ${CC:-cc} -O2 -o "$WAITER" "$(dirname "$0")/supervise-restart.c"; then
+if ! bench_cc "$WAITER" "$(dirname "$0")/supervise-restart.c"; then
   echo "supervise.sh: unable to compile supervise-restart.c" >&2
   exit 111
 fi
 
-KINDS="tend:$TEND_BIN/supervise"
-for k in daemontools:/usr/bin/supervise runit:/usr/bin/runsv s6:/usr/bin/s6-supervise; do
-  if [ -x "${k#*:}" ]; then
-    KINDS="$KINDS $k"
-  else
-    echo "supervise.sh: ${k#*:} not installed: ${k%%:*} skipped" >&2
-  fi
-done
+bench_kinds supervise.sh "$TEND_BIN/supervise" daemontools:/usr/bin/supervise \
+  runit:/usr/bin/runsv s6:/usr/bin/s6-supervise
 # the reference: a bare fork/exec/waitpid loop, what no supervisor can beat
 ln -s "$WAITER" "$BENCH_TMP/supervise-floor"
 KINDS="$KINDS floor:$BENCH_TMP/supervise-floor"

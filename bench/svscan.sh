@@ -40,20 +40,13 @@ int main(void) {
   for (;;) pause();
 }
 EOF
-if ! ${CC:-cc} -O2 -static -o "$UP" "$UP.c" 2>/dev/null &&
-  ! ${CC:-cc} -O2 -o "$UP" "$UP.c"; then
+if ! bench_cc "$UP" "$UP.c"; then
   echo "svscan.sh: unable to compile the service program" >&2
   exit 111
 fi
 
-KINDS="tend:$TEND_BIN/svscan"
-for k in daemontools:/usr/bin/svscan runit:/usr/bin/runsvdir s6:/usr/bin/s6-svscan; do
-  if [ -x "${k#*:}" ]; then
-    KINDS="$KINDS $k"
-  else
-    echo "svscan.sh: ${k#*:} not installed: ${k%%:*} skipped" >&2
-  fi
-done
+bench_kinds svscan.sh "$TEND_BIN/svscan" daemontools:/usr/bin/svscan \
+  runit:/usr/bin/runsvdir s6:/usr/bin/s6-svscan
 
 children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
 
