@@ -22,7 +22,8 @@ static void say(char const *kind, char const *first, va_list ap,
   ADD(tend_prog);
   ADD(": ");
   ADD(kind);
-  for (char const *s = first; s; s = va_arg(ap, char const *)) ADD(s);
+  for (char const *s = first; s; s = va_arg(ap, char const *))
+    ADD(s);
   if (reason) {
     ADD(": ");
     ADD(reason);

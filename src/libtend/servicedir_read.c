@@ -32,7 +32,8 @@ int tend_sd_read_uint(char const *file, unsigned long *value) {
   int r = tend_sd_read_line(file, buf, sizeof buf);
   if (r <= 0) return r;
   char *s = buf;
-  while (*s == ' ' || *s == '\t') s++;
+  while (*s == ' ' || *s == '\t')
+    s++;
   if (*s < '0' || *s > '9') {
     errno = EINVAL;
     return -1;

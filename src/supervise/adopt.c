@@ -57,7 +57,8 @@ int adopt_check(pid_t pid, unsigned long long started_unix) {
   unsigned long long field[20];
   s += 2;
   for (int i = 0; i < 20; i++) {
-    while (*s == ' ') s++;
+    while (*s == ' ')
+      s++;
     if (i == 0) {
       s++; /* the state letter */
       field[0] = 0;
@@ -73,7 +74,7 @@ int adopt_check(pid_t pid, unsigned long long started_unix) {
   if (hz <= 0 || !booted) return -1;
   unsigned long long start = booted + starttime / (unsigned long long)hz;
   unsigned long long diff =
-    start > started_unix ? start - started_unix : started_unix - start;
+      start > started_unix ? start - started_unix : started_unix - start;
   return diff <= 2 ? 1 : -1;
 }
 

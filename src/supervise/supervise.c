@@ -29,10 +29,10 @@
 
 extern char **environ;
 #define NEVER INT64_MAX
-#define YOUNG_MS 1000          /* a ./run that dies sooner "died young" */
-#define CLEANUP_KILL_MS 5000   /* leftovers get KILL after this by default */
-#define SWEEP_MS 100           /* how often a stop looks for leftovers */
-#define MIN_DELAY_MS 100       /* the shortest restart delay there is */
+#define YOUNG_MS 1000        /* a ./run that dies sooner "died young" */
+#define CLEANUP_KILL_MS 5000 /* leftovers get KILL after this by default */
+#define SWEEP_MS 100         /* how often a stop looks for leftovers */
+#define MIN_DELAY_MS 100     /* the shortest restart delay there is */
 
 /* Where the service is. RUN and CLEANUP both show state 1 in the status:
    the service is down only once its whole tree is gone. */
@@ -43,9 +43,9 @@ static tend_status st;
 static enum phase phase = DOWN;
 static int sigpipe[2];
 static int ctl_fd = -1, ok_fd = -1;
-static int notify_fd = -1;  /* the notification-fd pipe, read end */
+static int notify_fd = -1;   /* the notification-fd pipe, read end */
 static int notify_sock = -1; /* the NOTIFY_SOCKET socket */
-static int adopted_fd = -1; /* pidfd of an adopted ./run */
+static int adopted_fd = -1;  /* pidfd of an adopted ./run */
 static char notify_env[64];
 static pid_t run_pid, finish_pid, check_pid;
 static int run_wstatus;
@@ -82,7 +82,7 @@ static void on_signal(int sig) {
   errno = e;
 }
 
-static void catch(int sig) {
+static void catch (int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -143,7 +143,8 @@ static void exec_child(char *const argv[], char *const envp[], int notify_w,
   sigprocmask(SIG_SETMASK, &none, 0);
   setsid();
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    for (int fd = 3; fd < 1024; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    for (int fd = 3; fd < 1024; fd++)
+      fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (notify_w >= 0) {
     if (notify_w == notify_at)
       fcntl(notify_at, F_SETFD, 0);
@@ -162,7 +163,8 @@ static void exec_child(char *const argv[], char *const envp[], int notify_w,
 static pid_t spawn(char *const argv[], int notify_w, int notify_at,
                    int with_socket) {
   size_t n = 0;
-  while (environ[n]) n++;
+  while (environ[n])
+    n++;
   char *envp[n + 2];
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
@@ -577,7 +579,8 @@ static void handle_control(void) {
   char buf[64];
   ssize_t r;
   while ((r = read(ctl_fd, buf, sizeof buf)) > 0)
-    for (ssize_t i = 0; i < r; i++) command(buf[i]);
+    for (ssize_t i = 0; i < r; i++)
+      command(buf[i]);
 }
 
 static void handle_notify_fd(void) {
@@ -630,8 +633,9 @@ static void on_deadlines(int64_t now) {
 }
 
 static int64_t next_deadline(void) {
-  int64_t const all[] = {kill_at,  finish_kill_at, sweep_at,      cleanup_kill_at,
-                         check_at, check_kill_at,  write_retry_at};
+  int64_t const all[] = {kill_at,         finish_kill_at, sweep_at,
+                         cleanup_kill_at, check_at,       check_kill_at,
+                         write_retry_at};
   /* a pending restart waits for the tree and ./finish to be gone */
   int64_t d = phase == DOWN ? restart_at : NEVER;
   for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -641,8 +645,7 @@ static int64_t next_deadline(void) {
 
 static void make_supervise_dir(void) {
   if (mkdir("supervise", 0700) == 0) return;
-  if (errno != EEXIST)
-    tend_diesys(111, "unable to create ", dir, "/supervise");
+  if (errno != EEXIST) tend_diesys(111, "unable to create ", dir, "/supervise");
   struct stat s;
   if (stat("supervise", &s) == 0) {
     if (!S_ISDIR(s.st_mode)) {
@@ -685,7 +688,7 @@ static void take_over(void) {
   if (!old.pid || old.state == TEND_STATE_DOWN) return;
   pid_t pid = (pid_t)old.pid;
   tend_stamp const *since =
-    old.state == TEND_STATE_RUN ? &old.started : &old.when;
+      old.state == TEND_STATE_RUN ? &old.started : &old.when;
   int same = adopt_check(pid, since->sec - TEND_TAI64_UNIX);
   if (same < 0) return; /* not ours */
   if (same && old.state == TEND_STATE_RUN &&
@@ -699,8 +702,8 @@ static void take_over(void) {
       st.pid = old.pid;
       st.state = TEND_STATE_RUN;
       st.when = old.when;
-      st.flags = (unsigned char)(TEND_FLAG_ADOPTED |
-                                 (old.flags & TEND_FLAG_READY));
+      st.flags =
+          (unsigned char)(TEND_FLAG_ADOPTED | (old.flags & TEND_FLAG_READY));
       st.ready = old.ready;
       st.paused = old.paused;
       unsigned long interval = setting("check-interval", 10);
@@ -734,8 +737,8 @@ int main(int argc, char const *const *argv) {
   if (chdir(dir) < 0) tend_diesys(111, "unable to chdir to ", dir);
   make_supervise_dir();
 
-  int lock = open("supervise/lock", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                  0600);
+  int lock =
+      open("supervise/lock", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (lock < 0) tend_diesys(111, "unable to open ", dir, "/supervise/lock");
   if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
     if (errno == EWOULDBLOCK) errno = EAGAIN;
@@ -747,12 +750,12 @@ int main(int argc, char const *const *argv) {
   sigprocmask(SIG_SETMASK, &none, 0); /* whatever our parent blocked */
   if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
     tend_diesys(111, "unable to create the self-pipe");
-  catch(SIGCHLD);
-  catch(SIGTERM);
-  catch(SIGHUP);
-  catch(SIGINT);
-  catch(SIGQUIT);
-  catch(SIGPIPE);
+  catch (SIGCHLD);
+  catch (SIGTERM);
+  catch (SIGHUP);
+  catch (SIGINT);
+  catch (SIGQUIT);
+  catch (SIGPIPE);
   /* orphans of the service come back to us, so none is left behind */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   srandom((unsigned)getpid() ^ (unsigned)now_ms());
@@ -795,8 +798,7 @@ int main(int argc, char const *const *argv) {
         handle_notify_fd();
       if (fds[3].fd >= 0 && fds[3].revents && notify_sock >= 0)
         handle_notify_socket();
-      if (fds[4].fd >= 0 && fds[4].revents && adopted_fd >= 0 &&
-          phase == RUN)
+      if (fds[4].fd >= 0 && fds[4].revents && adopted_fd >= 0 && phase == RUN)
         run_exited(-1); /* not our child: its status is unknown */
     }
     on_deadlines(now_ms());

@@ -18,7 +18,8 @@ static unsigned each_child(void (*fn)(pid_t, int), int sig, pid_t const *except,
   size_t n = 16;
   n += pid_fmt(path + n, getpid());
   static char const tail[] = "/children";
-  for (unsigned i = 0; i < sizeof tail; i++) path[n + i] = tail[i];
+  for (unsigned i = 0; i < sizeof tail; i++)
+    path[n + i] = tail[i];
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   char buf[512];

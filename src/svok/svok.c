@@ -11,7 +11,6 @@ int main(int argc, char const *const *argv) {
   if (argc < 2) tend_dieusage(USAGE);
   if (chdir(argv[1]) < 0) tend_diesys(111, "unable to chdir to ", argv[1]);
   int r = tend_supervise_alive(0);
-  if (r < 0)
-    tend_diesys(111, "unable to open ", argv[1], "/supervise/ok");
+  if (r < 0) tend_diesys(111, "unable to open ", argv[1], "/supervise/ok");
   return r ? 0 : 100;
 }

@@ -20,7 +20,9 @@
 static char buf[4096];
 static buffer out = BUFFER_INIT(&buffer_write, 1, buf, sizeof buf);
 
-static void put(char const *s) { buffer_puts(&out, s); }
+static void put(char const *s) {
+  buffer_puts(&out, s);
+}
 
 static void put_ulong(unsigned long n) {
   char fmt[ULONG_FMT];
@@ -53,8 +55,10 @@ static void put_long(tend_status const *st, tend_stamp const *now) {
     if (WIFSIGNALED(ws)) {
       char const *name = tend_sig_name(WTERMSIG(ws));
       put("; last exit signal ");
-      if (name) put(name);
-      else put_ulong((unsigned long)WTERMSIG(ws));
+      if (name)
+        put(name);
+      else
+        put_ulong((unsigned long)WTERMSIG(ws));
     } else {
       put("; last exit ");
       put_ulong((unsigned long)WEXITSTATUS(ws));
@@ -89,8 +93,9 @@ static void show(char const *dir, int longform) {
   tend_status st;
   r = tend_status_read(&st, 0);
   if (r < 0) {
-    put(errno == ENOENT || errno == EACCES ? "unable to open supervise/status: "
-                                           : "unable to read supervise/status: ");
+    put(errno == ENOENT || errno == EACCES
+            ? "unable to open supervise/status: "
+            : "unable to read supervise/status: ");
     put(tend_errstr(errno));
     return;
   }

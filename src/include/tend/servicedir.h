@@ -8,7 +8,7 @@
 extern int tend_sd_read_uint(char const *file, unsigned long *value);
 
 /* Reads FILE as a signal name (TERM, SIGTERM) or number. Returns 1 and sets
-   *sig, 0 if FILE does not exist, -1 on error (EINVAL: unknown signal). */
+ *sig, 0 if FILE does not exist, -1 on error (EINVAL: unknown signal). */
 extern int tend_sd_read_signal(char const *file, int *sig);
 
 /* Reads the first line of FILE into buf (at most len-1 bytes, NUL ended,

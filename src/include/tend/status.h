@@ -18,12 +18,12 @@ enum tend_state {
   TEND_STATE_FINISH = 2
 };
 
-/* Bits of the extension's flags byte. */
-#define TEND_FLAG_READY 0x01     /* the service reported readiness */
-#define TEND_FLAG_ADOPTED 0x02   /* ./run was adopted from a previous supervise */
-#define TEND_FLAG_STOPPING 0x04  /* a stop is in progress (tree not yet gone) */
-#define TEND_FLAG_EXITING 0x08   /* x received: supervise exits once down */
-#define TEND_FLAG_NOSTART 0x10   /* ./finish exited 125: no restart */
+/* Bits of the extension's flags byte (doc/status.md). */
+#define TEND_FLAG_READY 0x01    /* the service reported readiness */
+#define TEND_FLAG_ADOPTED 0x02  /* ./run adopted from a killed supervise */
+#define TEND_FLAG_STOPPING 0x04 /* a stop is under way: tree not gone yet */
+#define TEND_FLAG_EXITING 0x08  /* x received: exit once down */
+#define TEND_FLAG_NOSTART 0x10  /* ./finish exited 125: no restart */
 
 #define TEND_WSTATUS_NONE 0xffffffffU
 
@@ -37,14 +37,15 @@ typedef struct tend_status {
   /* extension, present when version >= 1 */
   unsigned char version; /* 0 = file had no extension */
   unsigned char flags;
-  uint32_t starts;      /* times ./run was started by this directory's supervisors */
-  uint32_t lastwait;    /* raw wait status of the last ./run, or TEND_WSTATUS_NONE */
-  tend_stamp started;   /* last start of ./run */
-  tend_stamp ready;     /* when the current ./run became ready; sec 0 = not */
-  tend_stamp restart;   /* when a pending restart is due; sec 0 = none */
-  uint32_t deaths;      /* quick deaths in a row (restart backoff) */
-  uint32_t delay_ms;    /* the current restart delay */
-  uint32_t svpid;       /* pid of the supervise that wrote the file */
+  uint32_t starts; /* times ./run was started by this directory's supervisors */
+  uint32_t
+      lastwait; /* raw wait status of the last ./run, or TEND_WSTATUS_NONE */
+  tend_stamp started; /* last start of ./run */
+  tend_stamp ready;   /* when the current ./run became ready; sec 0 = not */
+  tend_stamp restart; /* when a pending restart is due; sec 0 = none */
+  uint32_t deaths;    /* quick deaths in a row (restart backoff) */
+  uint32_t delay_ms;  /* the current restart delay */
+  uint32_t svpid;     /* pid of the supervise that wrote the file */
 } tend_status;
 
 extern void tend_status_pack(char *out, tend_status const *);

@@ -18,7 +18,7 @@ extern void tend_stamp_now(tend_stamp *);
 extern void tend_stamp_from_timespec(tend_stamp *, struct timespec const *);
 extern void tend_tai64n_pack(char *out, tend_stamp const *);
 extern void tend_tai64n_unpack(char const *in, tend_stamp *);
-extern void tend_tai64n_hex(char *out, char const *in);      /* 24 hex digits */
+extern void tend_tai64n_hex(char *out, char const *in); /* 24 hex digits */
 extern int tend_tai64n_scanhex(char const *in, tend_stamp *); /* 1 if valid */
 
 #endif
