@@ -4,6 +4,9 @@
 #   private_kb PID       Private_Clean + Private_Dirty of PID, in KB
 #   now_us               a monotonic-enough clock in microseconds
 #   bench_cc OUT SRC     compile a helper program, static where possible
+#   bench_rounds N FN    runs FN R KIND... for rounds R = 1..N, the kinds in
+#                        $KINDS rotated each round so none always goes
+#                        first; fails if any round failed
 #   bench_kinds NAME TEND_PROG PEER...
 #                        sets KINDS to "tend:TEND_PROG" and each installed
 #                        peer (kind:path), and says which are skipped
@@ -34,3 +37,25 @@ bench_kinds() {
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tend-bench.XXXXXX")
 bench_cleanup() { rm -rf "$BENCH_TMP"; }
 trap bench_cleanup EXIT
+bench_rounds() {
+  _rounds=$1
+  _fn=$2
+  # shellcheck disable=SC2086 # KINDS is a list of words
+  _nkinds=$(echo $KINDS | wc -w)
+  _r=1
+  _fail=0
+  while [ "$_r" -le "$_rounds" ]; do
+    # shellcheck disable=SC2086
+    set -- $KINDS
+    _s=$(((_r - 1) % _nkinds))
+    while [ "$_s" -gt 0 ]; do
+      _k=$1
+      shift
+      set -- "$@" "$_k"
+      _s=$((_s - 1))
+    done
+    "$_fn" "$_r" "$@" || _fail=1
+    _r=$((_r + 1))
+  done
+  return $_fail
+}

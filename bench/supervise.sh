@@ -149,24 +149,8 @@ round() {
   rm -rf "$dir"
 }
 
-# shellcheck disable=SC2086 # KINDS is a list of words
-nkinds=$(echo $KINDS | wc -w)
-r=1
 fail=0
-while [ "$r" -le "$ROUNDS" ]; do
-  # rotate the start order so that no supervisor always goes first
-  # shellcheck disable=SC2086
-  set -- $KINDS
-  s=$(((r - 1) % nkinds))
-  while [ "$s" -gt 0 ]; do
-    k=$1
-    shift
-    set -- "$@" "$k"
-    s=$((s - 1))
-  done
-  round "$r" "$@" || fail=1
-  r=$((r + 1))
-done
+bench_rounds "$ROUNDS" round || fail=1
 
 # stats FILE: "median p90" of the numbers in FILE
 stats() {

@@ -127,20 +127,7 @@ round() {
   rm -rf "$cur"
 }
 
-nkinds=$(echo $KINDS | wc -w)
-r=1
-while [ "$r" -le "$ROUNDS" ]; do
-  set -- $KINDS
-  s=$(((r - 1) % nkinds))
-  while [ "$s" -gt 0 ]; do
-    k=$1
-    shift
-    set -- "$@" "$k"
-    s=$((s - 1))
-  done
-  round "$r" "$@"
-  r=$((r + 1))
-done
+bench_rounds "$ROUNDS" round
 
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 best_up= best_wake= best_mem=

@@ -80,7 +80,6 @@ pid=$(status_pid "$S")
 ok "svc -x alone leaves supervise and the service running" kill -0 "$SUP"
 is "$(status_pid "$S")" "$pid" "the service was not touched by -x"
 "$BIN/svc" -d "$S"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 ok "after -x, supervise exits once the service is down" waitfor 5 gone "$SUP"
 wait "$SUP"
 is "$?" 0 "supervise exit code is 0"

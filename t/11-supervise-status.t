@@ -55,7 +55,6 @@ is "$(u8 16)" 1 "after svc -p, byte 16: paused"
 
 # The start counter survives a new supervise on the same directory.
 "$BIN/svc" -dx "$S"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 waitfor 5 gone "$SUP"
 spawn "$BIN/supervise" "$S"
 waitfor 5 has_pid "$S"

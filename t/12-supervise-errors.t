@@ -1,7 +1,6 @@
 #!/bin/sh
 # supervise: usage, a locked directory, a missing or unusable ./run.
 . "$(dirname "$0")/lib.sh"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 "$BIN/supervise" 2>"$T/err"
 is "$?:$(cat "$T/err")" "100:supervise: usage: supervise dir" "no argument: usage, exit 100"

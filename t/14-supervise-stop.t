@@ -1,7 +1,6 @@
 #!/bin/sh
 # Stopping for real: down-signal, timeout-kill, and the whole process tree.
 . "$(dirname "$0")/lib.sh"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 state() { status_byte "$1" 19; }
 
 # A service that ignores TERM is killed after timeout-kill.

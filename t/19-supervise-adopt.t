@@ -2,7 +2,6 @@
 # No duplicate after a supervisor crash: a new supervise adopts the ./run
 # that its killed predecessor left running.
 . "$(dirname "$0")/lib.sh"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
 instances() { pgrep -f "^sleep 4242$" | wc -l; }
 

@@ -1,7 +1,6 @@
 #!/bin/sh
 # svc, svstat and svok: output lines, warnings and exit codes (SPEC §4).
 . "$(dirname "$0")/lib.sh"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 cd "$T" || exit 1
 
 mkservice up "exec sleep 1000"

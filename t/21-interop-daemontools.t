@@ -6,7 +6,6 @@ DT=/usr/bin
 for p in supervise svc svstat svok; do
   [ -x $DT/$p ] || skip_all "Debian's daemontools is not installed"
 done
-gone() { ! kill -0 "$1" 2>/dev/null; }
 cd "$T" || exit 1
 
 # Both svstat on the same directories print the same bytes (retry across

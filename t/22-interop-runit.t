@@ -2,7 +2,6 @@
 # runit's sv against our supervise, and our svc and svstat against runsv.
 . "$(dirname "$0")/lib.sh"
 [ -x /usr/bin/sv ] && [ -x /usr/bin/runsv ] || skip_all "Debian's runit is not installed"
-gone() { ! kill -0 "$1" 2>/dev/null; }
 cd "$T" || exit 1
 
 mkservice ours "exec sleep 1000"

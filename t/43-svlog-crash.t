@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&-' sh "$@"; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 mkfifo fifo
 exec 3<>fifo

@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&- 2>"$f.err"' sh "$@"; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 [ "$(id -u)" = 0 ] || skip_all "mounting a small tmpfs needs root"
 mkdir mnt

@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&-' sh "$@"; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 head -c 10000000 /dev/zero | tr '\0' x >line10m
 echo >>line10m

@@ -7,6 +7,7 @@
 #   is GOT WANT DESC      one test: passes if the strings are equal
 #   skip_all REASON       the whole file skips
 #   done_testing          prints the plan; exit status = failures
+#   gone PID              the process no longer exists
 #
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
 # at exit, the recorded pids are killed, then every process still carrying
@@ -146,6 +147,9 @@ pid_changed() {
   _p=$(status_pid "$1" 2>/dev/null)
   [ -n "$_p" ] && [ "$_p" != 0 ] && [ "$_p" != "$2" ]
 }
+
+# gone PID: no such process any more.
+gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # has_pid DIR: a nonzero pid in the status file.
 has_pid() { pid_changed "$1" 0; }
