@@ -1,4 +1,5 @@
-# tend: make, make check, make check-sanitize, make install, make bench, make run
+# tend: make, make check, make check-sanitize, make install, make bench, make run,
+# make fuzz
 #
 # Every program lives in src/DIR/ and is declared in src/DIR/build.mk:
 #   PROGS += prog
@@ -67,6 +68,43 @@ $(BUILD)/t/%: t/helpers/%.c $(LIBTEND)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEND_CPPFLAGS) $(TEND_WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTEND) $(SKARNET)
 
+# Fuzz harnesses (fuzz/README.md): fuzz/NAME.mk says FUZZERS += NAME and
+# NAME_FUZZ_SRCS. make check runs their corpus through fuzz/replay.c
+# (t/90-fuzz-corpus.t); make fuzz runs them under libFuzzer.
+FUZZERS :=
+include $(sort $(wildcard fuzz/*.mk))
+TEND_HEADERS := $(wildcard src/include/tend/*.h)
+define fuzz_replay_rule
+$(BUILD)/t/fuzz-$(1): fuzz/$(1).c fuzz/replay.c $$($(1)_FUZZ_SRCS) $(LIB_SRCS) $(TEND_HEADERS)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(TEND_CPPFLAGS) $(TEND_WARN) $(CFLAGS) $(LDFLAGS) -o $$@ $$(filter %.c,$$^) $(SKARNET)
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_replay_rule,$(f))))
+TEST_HELPERS += $(FUZZERS:%=$(BUILD)/t/fuzz-%)
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_DIR := build/fuzz
+define fuzz_rule
+$(FUZZ_DIR)/$(1): fuzz/$(1).c $$($(1)_FUZZ_SRCS) $(LIB_SRCS) $(TEND_HEADERS)
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(TEND_CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $$@ $$(filter %.c,$$^) $(SKARNET)
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+
+fuzz:
+	@CC="$(CC)" sh package/deps fuzz
+	$(MAKE) $(FUZZERS:%=$(FUZZ_DIR)/%)
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(FUZZ_DIR)/work/$$f || exit 1; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_DIR)/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/crash-$$f- -close_fd_mask=1 \
+	    $(FUZZ_DIR)/work/$$f fuzz/corpus/$$f 2>$(FUZZ_DIR)/$$f.log; rc=$$?; \
+	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $(FUZZ_DIR)/$$f.log; \
+	  [ $$rc = 0 ] || { tail -40 $(FUZZ_DIR)/$$f.log; echo "fuzz: $$f failed, see $(FUZZ_DIR)/$$f.log"; exit 1; }; \
+	done
+
 PROVE ?= prove
 PROVE_JOBS ?= 2
 # A test file that hangs is killed (and fails) instead of hanging the run.
@@ -101,9 +139,9 @@ install: all
 	for m in $(wildcard doc/*.8); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/ || exit 1; done
 
 format-check:
-	clang-format --dry-run --Werror $(shell find src t/helpers -name '*.[ch]')
+	clang-format --dry-run --Werror $(shell find src t/helpers fuzz -name '*.[ch]')
 
 clean:
 	rm -rf $(BUILD) $(BIN)
 
-.PHONY: all deps test check check-sanitize bench run install format-check clean
+.PHONY: all deps test check check-sanitize bench run install format-check clean fuzz

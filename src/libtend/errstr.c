@@ -1,6 +1,7 @@
 /* errno in daemontools' words: scripts and test suites match on them. */
 #include <errno.h>
 #include <tend/msg.h>
+#include <tend/safeopen.h>
 
 static struct {
   int e;
@@ -75,6 +76,7 @@ static struct {
     {ENOMSG, "no message of desired type"},
     {EBADMSG, "bad message type"},
     {EIDRM, "identifier removed"},
+    {TEND_EFTYPE, "file of the wrong type"}, /* tend's own: safeopen.h */
 };
 
 char const *tend_errstr(int e) {

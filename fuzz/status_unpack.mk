@@ -1,0 +1,2 @@
+FUZZERS += status_unpack
+status_unpack_FUZZ_SRCS =

@@ -1,0 +1,37 @@
+/* Opening a file of an expected type, never through a symlink. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <tend/safeopen.h>
+
+int tend_open_typed(int dfd, char const *name, int flags, mode_t type) {
+  int fd;
+  do
+    fd = openat(dfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    /* O_NOFOLLOW says ELOOP for a symlink as the last component */
+    if (errno == ELOOP) errno = TEND_EFTYPE;
+    return -1;
+  }
+  struct stat s;
+  if (fstat(fd, &s) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  if ((s.st_mode & S_IFMT) != type) {
+    close(fd);
+    errno = TEND_EFTYPE;
+    return -1;
+  }
+  return fd;
+}
+
+int tend_fd_block(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return -1;
+  return fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
