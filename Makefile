@@ -107,12 +107,14 @@ fuzz:
 
 PROVE ?= prove
 PROVE_JOBS ?= 2
+# make test TESTS='t/60-setuidgid.t t/62-envdir.t' runs only those.
+TESTS ?= t/
 # A test file that hangs is killed (and fails) instead of hanging the run.
 TEST_TIMEOUT ?= 300
 
 test: all $(TEST_HELPERS)
 	TEND_BIN="$(abspath $(BIN))" TEND_HELPERS="$(abspath $(BUILD)/t)" \
-	  $(PROVE) -j$(PROVE_JOBS) --exec "timeout -k 5 $(TEST_TIMEOUT) sh" t/
+	  $(PROVE) -j$(PROVE_JOBS) --exec "timeout -k 5 $(TEST_TIMEOUT) sh" $(TESTS)
 
 check:
 	@CC="$(CC)" sh package/deps check

@@ -25,6 +25,7 @@ retry groupadd "$primary" || skip_all "groupadd failed"
 retry groupadd "$extra" || skip_all "groupadd failed"
 retry useradd -M -N -g "$primary" -G "$extra" -d /nonexistent/tend-home \
   -s /bin/sh "$user" || skip_all "useradd failed"
+public_bin setuidgid || skip_all "unable to copy the programs to /tmp"
 uid=$(id -u "$user")
 gid=$(getent group "$primary" | cut -d: -f3)
 xgid=$(getent group "$extra" | cut -d: -f3)
@@ -59,10 +60,10 @@ is "$("$BIN/setuidgid" "$user" sh -c 'for a; do echo "[$a]"; done' sh -g '$HOME'
 out=$("$BIN/setuidgid" tend-no-such-account true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unknown account tend-no-such-account" \
   "a missing account is named, exit 111"
-out=$("$BIN/setuidgid" "$user" "$BIN/setuidgid" root true 2>&1)
+out=$("$BIN/setuidgid" "$user" "$PUB/setuidgid" root true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to setgid: permission denied" \
   "an unprivileged caller cannot switch, exit 111"
-out=$("$BIN/setuidgid" "$user" "$BIN/setuidgid" -g root true 2>&1)
+out=$("$BIN/setuidgid" "$user" "$PUB/setuidgid" -g root true 2>&1)
 is "$?:$out" "111:setuidgid: fatal: unable to set the supplementary groups of root: permission denied" \
   "-g: a refused group switch names the account"
 out=$("$BIN/setuidgid" -z "$user" true 2>&1)
@@ -76,7 +77,7 @@ is "$?:$out" "100:setuidgid: usage: setuidgid account child" "no program: usage,
 
 if [ -x /usr/bin/setuidgid ]; then
   for args in "$user id" "tend-no-such-account true" "$user" "" \
-    "$user $BIN/setuidgid root true" "$user /nonexistent/tend-prog"; do
+    "$user $PUB/setuidgid root true" "$user /nonexistent/tend-prog"; do
     ours=$("$BIN/setuidgid" $args 2>&1; echo "rc=$?")
     theirs=$(/usr/bin/setuidgid $args 2>&1; echo "rc=$?")
     # the nested setuidgid of the fifth case is ours in both runs

@@ -72,16 +72,16 @@ is "$?:$out" "111:envdir: fatal: unable to run $T/nonexistent: file does not exi
 
 # Permission errors need an unprivileged caller: root reads everything.
 if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
-  mkdir -m 755 /tmp/tend-envdir.$$ && trap 'rm -rf /tmp/tend-envdir.$$; cleanup' EXIT
-  pub=/tmp/tend-envdir.$$
+  public_bin setuidgid envdir
+  pub=$PUB
   mkdir -m 711 "$pub/noread"
   mkdir -m 755 "$pub/open"
   printf 'v\n' >"$pub/open/SECRET"
   chmod 600 "$pub/open/SECRET"
-  out=$(cd "$pub" && "$BIN/setuidgid" nobody "$BIN/envdir" noread true 2>&1)
+  out=$(cd "$pub" && "$PUB/setuidgid" nobody "$PUB/envdir" noread true 2>&1)
   is "$?:$out" "111:envdir: fatal: unable to read directory noread: access denied" \
     "an unreadable directory is named"
-  out=$(cd "$pub" && "$BIN/setuidgid" nobody "$BIN/envdir" open true 2>&1)
+  out=$(cd "$pub" && "$PUB/setuidgid" nobody "$PUB/envdir" open true 2>&1)
   is "$?:$out" "111:envdir: fatal: unable to read open/SECRET: access denied" \
     "an unreadable file is named"
 else

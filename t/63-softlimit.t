@@ -61,7 +61,8 @@ eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
 if [ -n "$eff" ] && [ $((0x$eff >> 24 & 1)) = 1 ]; then
   is "$("$BIN/softlimit" -H -o 200 "$BIN/softlimit" -H -o 300 cat /proc/self/limits | limit "open files")" \
     "300 300" "-H raises the hard limit with CAP_SYS_RESOURCE (root)"
-  out=$("$BIN/softlimit" -H -o 200 "$BIN/setuidgid" nobody "$BIN/softlimit" -H -o 300 true 2>&1)
+  public_bin softlimit
+  out=$("$BIN/softlimit" -H -o 200 "$BIN/setuidgid" nobody "$PUB/softlimit" -H -o 300 true 2>&1)
 else
   skip "raising a hard limit needs CAP_SYS_RESOURCE"
   out=$("$BIN/softlimit" -H -o 200 "$BIN/softlimit" -H -o 300 true 2>&1)

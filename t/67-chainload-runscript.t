@@ -11,12 +11,16 @@ printf 'hello from env\n' >"$S/env/GREETING"
 
 # Without root there is no account to switch to: the chain skips setuidgid.
 as=""
+# The programs after the switch run as nobody: they come from $PUB.
+P=$BIN
 if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
+  public_bin softlimit pgrphack || skip_all "unable to copy the programs to /tmp"
   as="$BIN/setuidgid -e nobody"
+  P=$PUB
 fi
 # fd 3 is opened by root, before the switch, for the report.
 mkservice "$S" "exec 3>$T/report
-exec $BIN/envdir ./env $BIN/setlock ./lock $as $BIN/softlimit -o 77 -c 0 $BIN/pgrphack sh -c '
+exec $BIN/envdir ./env $BIN/setlock ./lock $as $P/softlimit -o 77 -c 0 $P/pgrphack sh -c '
   set -- \$(sed \"s/.*) //\" /proc/\$\$/stat)
   echo \"greeting=\$GREETING dropped=\${DROPPED-unset}\" >&3
   echo \"uid=\$(id -u) user=\${USER-} leader=\$([ \$4 = \$\$ ] && echo yes)\" >&3

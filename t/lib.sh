@@ -8,6 +8,9 @@
 #   skip_all REASON       the whole file skips
 #   done_testing          prints the plan; exit status = failures
 #   gone PID              the process no longer exists
+#   public_bin PROG...    copies of PROGs from $BIN in $PUB, a directory
+#                         every account can reach (for tests that switch
+#                         to nobody: the checkout may be under a 0700 dir)
 #
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
 # at exit, the recorded pids are killed, then every process still carrying
@@ -33,6 +36,7 @@ T=$TEND_TEST_TAG
 PATH=$BIN:$PATH
 export PATH
 _pids=""
+_public=""
 _n=0
 _failed=0
 
@@ -49,10 +53,17 @@ cleanup() {
     kill -KILL $left 2>/dev/null
   done
   wait 2>/dev/null
-  rm -rf "$T"
+  rm -rf "$T" $_public
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+
+public_bin() {
+  PUB=$(mktemp -d /tmp/tend-pub.XXXXXX) || return 1
+  _public="$_public $PUB"
+  chmod 755 "$PUB" || return 1
+  for _p; do cp "$BIN/$_p" "$PUB/$_p" || return 1; done
+}
 
 spawn() {
   "$@" &
