@@ -75,7 +75,7 @@ static int write_all(int fd, char const *buf, size_t len) {
    template's run, with the instance directory as the current directory. */
 static int write_run(int dfd, struct tmpl const *t, char const *id, int level,
                      char const *path) {
-  char buf[4096], target[PATH_MAX], service[TEMPLATE_MAX + ID_MAX + 1];
+  char buf[8192], target[PATH_MAX], service[TEMPLATE_MAX + ID_MAX + 1];
   size_t n = 0;
   link_target(target, sizeof target, t, "run", level);
   snprintf(service, sizeof service, "%s%s", t->name, id);
@@ -213,7 +213,8 @@ static int fill(struct tmpl const *t, int srcfd, int dfd, char const *id,
   char const *sub = level == LOG ? "/log" : "";
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s", where(t, tmp, sub));
-  if (faccessat(srcfd, "run", F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+  struct stat st;
+  if (fstatat(srcfd, "run", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
       write_run(dfd, t, id, level,
                 where(t, tmp, level == LOG ? "/log/run" : "/run")) < 0)
     return -1;
