@@ -478,6 +478,12 @@ static void advance_stop(struct service *s) {
   if (!stopping_all) want_rescan = 1; /* it may be back under a new name */
 }
 
+/* NAME@: a template for svinstance(8), never a service of its own. */
+static int is_template(char const *name) {
+  size_t n = strlen(name);
+  return n && name[n - 1] == '@';
+}
+
 static void keep_name(char const *name) {
   for (size_t i = 0; i < nsvc; i++)
     if (!strcmp(svc[i].name, name)) svc[i].gen = gen;
@@ -496,7 +502,9 @@ static void scan(void) {
     errno = 0;
     struct dirent *e = readdir(d);
     if (!e) break;
-    if (e->d_name[0] == '.') continue;
+    /* a name ending in @ is a template of instances, never started
+       itself (doc/servicedir.md, "Templates and instances") */
+    if (e->d_name[0] == '.' || is_template(e->d_name)) continue;
     if (stat(e->d_name, &st) < 0) {
       /* not known now is not gone: keep what runs under that name */
       if (errno != ENOENT) keep_name(e->d_name);
@@ -620,7 +628,7 @@ static void handle_inotify(void) {
       struct inotify_event *ev = (struct inotify_event *)p;
       p += sizeof *ev + ev->len;
       if (ev->mask & IN_Q_OVERFLOW) want_rescan = 1;
-      if (ev->len && ev->name[0] == '.') continue;
+      if (ev->len && (ev->name[0] == '.' || is_template(ev->name))) continue;
       want_rescan = 1;
     }
 }
