@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 extern int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size);
-extern int LLVMFuzzerInitialize(int *argc, char ***argv)
-    __attribute__((weak));
+extern int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static unsigned long count;
 
