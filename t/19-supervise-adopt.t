@@ -3,7 +3,7 @@
 # that its killed predecessor left running.
 . "$(dirname "$0")/lib.sh"
 be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
-instances() { pgrep -f "^sleep 4242$" | wc -l; }
+instances() { pgrep_tagged -f "^sleep 4242$" | wc -l; }
 
 S=$T/svc
 mkservice "$S" "echo x >>$T/starts; exec sleep 4242"
@@ -85,7 +85,7 @@ spawn "$BIN/supervise" "$L"
 SUP=$SPAWNED
 ok "the new supervise stops the old leftover" waitfor 5 gone "$left"
 ok "then starts ./run" waitfor 5 has_pid "$L"
-one_4343() { [ "$(pgrep -f '^sleep 4343$' | wc -l)" = 1 ]; }
+one_4343() { [ "$(pgrep_tagged -f '^sleep 4343$' | wc -l)" = 1 ]; }
 ok "one leftover-maker instance, the new one" waitfor 5 one_4343
 
 # Killed while ./finish ran: that ./finish is stopped before ./run starts.

@@ -8,6 +8,8 @@
 #   skip_all REASON       the whole file skips
 #   done_testing          prints the plan; exit status = failures
 #   gone PID              the process no longer exists
+#   pgrep_tagged ARGS...  pgrep ARGS, only this test's processes (another
+#                         test may run the same command at the same time)
 #   public_bin PROG...    copies of PROGs from $BIN in $PUB, a directory
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
@@ -57,6 +59,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+
+pgrep_tagged() {
+  for _p in $(pgrep "$@"); do
+    grep -qzxF "TEND_TEST_TAG=$T" "/proc/$_p/environ" 2>/dev/null && echo "$_p"
+  done
+}
 
 public_bin() {
   PUB=$(mktemp -d /tmp/tend-pub.XXXXXX) || return 1
