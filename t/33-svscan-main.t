@@ -58,9 +58,21 @@ kill -TERM "$scan"
 wait "$scan"
 is "$?" 0 "SIGTERM to svscan -m still exits 0"
 
+# An absent main service is found out before anything starts.
+rm -rf "$S" "$T/runs"
+mkdir -p "$S"
+mkservice "$S/other" 'echo other ran >>../../runs; exec sleep 1000'
+mkdir "$S/norun"
 spawn "$BIN/svscan" -m nosuch "$S" 2>"$T/err"
 wait "$SPAWNED"
-is "$?" 111 "an absent main service is an error"
-like "$(cat "$T/err")" "*main service nosuch not found*" "which says so"
+is "$?" 100 "an absent main service is an error"
+is "$(cat "$T/err")" "svscan: fatal: main service nosuch not found in $S" "which says so"
+ok "and nothing was started" test ! -e "$S/other/supervise" -a ! -e "$T/runs"
+spawn "$BIN/svscan" -m norun "$S" 2>"$T/err"
+wait "$SPAWNED"
+is "$?" 100 "a main directory without an executable run is an error too"
+is "$(cat "$T/err")" "svscan: fatal: main service norun not found in $S: no executable run" \
+  "which says why"
+ok "and nothing was started either" test ! -e "$S/other/supervise" -a ! -e "$T/runs"
 
 done_testing

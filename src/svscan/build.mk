@@ -1,2 +1,2 @@
 PROGS += svscan
-svscan_SRCS = src/svscan/svscan.c
+svscan_SRCS = src/svscan/svscan.c src/svscan/adopt.c src/svscan/kill.c

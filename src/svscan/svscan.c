@@ -4,7 +4,9 @@
    (inotify), restarts a supervise that dies, adopts the supervisors of a
    previous svscan instead of duplicating them, reaps orphans as PID 1 or
    subreaper, and stops everything in order on TERM (doc/svscan.8; the
-   design is in doc/svscan.md). One poll() loop, no timer when idle. */
+   design is in doc/svscan.md). One poll() loop, no timer when idle.
+   adopt.c holds what touches a service directory's files, kill.c the
+   signals. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -20,50 +22,20 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
-#include <tend/control.h>
 #include <tend/msg.h>
 #include <tend/status.h>
+#include "svscan.h"
 
 #define USAGE "svscan [ -m main ] [ -g grace ] [ -r rescan ] [ dir ]"
-#define NEVER INT64_MAX
-#define QUICK_MS 1000   /* a supervise that dies sooner waits this long */
 #define FOREIGN_MS 5000 /* how often an unwatchable supervise is probed */
 #define DRAIN_MS 50     /* how often a draining log pipe is looked at */
 #define QUIET_MS 200    /* an empty pipe for this long: the logger is done */
-
-enum { MAIN = 0, LOG = 1 };
-
-struct proc {
-  pid_t pid;   /* 0: none runs; -1: a foreign one runs, pid unknown */
-  int pidfd;   /* >= 0: adopted (not our child), watched through this */
-  int adopted; /* found running, not started by us */
-  int foreign; /* adopted, but only its supervise/ok tells us it lives */
-  int64_t started;
-  int64_t restart_at;
-};
-
-struct service {
-  dev_t dev;
-  ino_t ino;
-  char name[NAME_MAX + 1];
-  unsigned gen;     /* scan generation that last saw the directory */
-  int has_log;      /* NAME/log is a directory: a logger and a pipe */
-  int stopping;     /* removed, or svscan stops: no restarts */
-  int log_released; /* the logger was told to drain and exit */
-  int dead;         /* both supervisors gone: drop at the next pass */
-  int is_main;      /* -m NAME */
-  int pipe_r, pipe_w;
-  int prefill;         /* -m: our end of NAME/supervise/control, holding "x" */
-  int64_t log_term_at; /* next look at a draining logger */
-  int64_t released_at; /* when the logger was told to drain */
-  int64_t drained_since; /* the pipe was seen empty since then */
-  struct proc p[2];
-};
+#define FREEZE_MS 1000  /* how long a supervise may take to stop (STOP) */
+#define FROZEN_MS 10    /* how often that is looked at */
 
 /* A directory without an executable run, watched until it gets one. */
 struct pending {
@@ -92,12 +64,14 @@ static char const *main_name;
 static int64_t grace_ms = 10000, rescan_ms = -1;
 static int64_t grace_at = NEVER, rescan_at = NEVER, foreign_at = NEVER;
 static int64_t orphans_kill_at = NEVER;
+static int64_t scan_retry_at = NEVER, freeze_at = NEVER, freeze_limit;
+static int scan_failing;
 static char supervise_path[PATH_MAX];
 static struct rlimit nofile_orig;
 static int const caught[] = {SIGCHLD, SIGTERM, SIGINT,
                              SIGHUP,  SIGALRM, SIGPIPE};
 
-static int64_t now_ms(void) {
+int64_t now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -123,36 +97,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size) {
   return q;
 }
 
-/* pidfds: Linux 5.3 (open), 5.6 (getfd); without them adopted supervisors
-   are probed through supervise/ok, and log pipes through /proc. */
-static int pidfd_open_(pid_t pid) {
-#ifdef SYS_pidfd_open
-  return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-static int pidfd_getfd_(int pidfd, int fd) {
-#ifdef SYS_pidfd_getfd
-  return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-static int pidfd_signal_(int pidfd, int sig) {
-#ifdef SYS_pidfd_send_signal
-  return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-static void dir_of(struct service const *s, int which, char *path) {
+void dir_of(struct service const *s, int which, char *path) {
   size_t n = strlen(s->name);
   memcpy(path, s->name, n);
   memcpy(path + n, which == LOG ? "/log" : "", which == LOG ? 5 : 1);
@@ -160,28 +105,14 @@ static void dir_of(struct service const *s, int which, char *path) {
 
 /* /proc/PID/cwd of a supervise is its service directory, even after the
    directory was renamed or moved away. */
-static void proc_dir(struct service const *s, int which, char *path) {
+void proc_dir(struct service const *s, int which, char *path) {
   pid_t pid = s->p[which].pid;
-  if (pid > 0) {
+  if (pid > 0 && !s->p[which].foreign) {
     memcpy(path, "/proc/", 6);
     path[6 + uint_fmt(path + 6, (unsigned)pid)] = 0;
     strcat(path, "/cwd");
   } else
     dir_of(s, which, path);
-}
-
-static void proc_signal(struct service *s, int which, int sig) {
-  struct proc *p = &s->p[which];
-  if (p->pidfd >= 0 && pidfd_signal_(p->pidfd, sig) == 0) return;
-  if (p->pid > 0) {
-    kill(p->pid, sig);
-    return;
-  }
-  if (sig == SIGTERM) {
-    char path[NAME_MAX + 8];
-    dir_of(s, which, path);
-    tend_control_send(path, "dx", 2);
-  }
 }
 
 static pid_t spawn_supervise(struct service *s, int which) {
@@ -228,33 +159,38 @@ static pid_t spawn_supervise(struct service *s, int which) {
               which == LOG ? "/log" : "");
 }
 
-/* -m NAME: supervise must exit when ./run exits instead of restarting it.
-   "x" is put in the control FIFO before supervise starts, so there is no
-   window in which a quick ./run could be restarted. */
-static void prefill_exit(struct service *s) {
-  char path[NAME_MAX + 32];
-  if (s->prefill >= 0) close(s->prefill), s->prefill = -1;
-  strcpy(path, s->name);
-  strcat(path, "/supervise");
-  if (mkdir(path, 0700) < 0 && errno != EEXIST) goto fail;
-  strcat(path, "/control");
-  if (mkfifo(path, 0600) < 0 && errno != EEXIST) goto fail;
-  s->prefill = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (s->prefill < 0 || write(s->prefill, "x", 1) != 1) goto fail;
-  return;
-fail:
-  tend_warnsys("unable to prepare ", path);
+/* A start that failed is said once (until something starts again), and
+   tried again a second later. */
+static void retry_later(struct service *s, int which, char const *why) {
+  if (!s->failing) tend_warnsys(why, s->name, which == LOG ? "/log" : "");
+  s->failing = 1;
+  s->p[which].restart_at = now_ms() + QUICK_MS;
 }
 
 static void proc_start(struct service *s, int which) {
   struct proc *p = &s->p[which];
   int64_t now = now_ms();
   p->restart_at = NEVER;
-  if (which == MAIN && s->is_main) prefill_exit(s);
+  /* never without the pipe: the service would write to our stdout, the
+     logger read our stdin. The pipe's retry starts both. */
+  if (s->has_log && s->pipe_r < 0) return;
+  /* -m NAME: supervise must exit when ./run exits instead of restarting
+     it. "x" is put in the control FIFO before supervise starts, so there
+     is no window in which a quick ./run could be restarted. */
+  if (which == MAIN && s->is_main) {
+    if (s->prefill >= 0) close(s->prefill);
+    s->prefill = sv_prefill_exit(s->name);
+    if (s->prefill < 0) {
+      if (!s->failing)
+        tend_warnsys("unable to prepare ", s->name, "/supervise/control");
+      s->failing = 1;
+      p->restart_at = now + QUICK_MS;
+      return;
+    }
+  }
   pid_t pid = spawn_supervise(s, which);
   if (pid < 0) {
-    tend_warnsys("unable to fork for ", s->name);
-    p->restart_at = now + QUICK_MS;
+    retry_later(s, which, "unable to fork for ");
     return;
   }
   p->pid = pid;
@@ -262,111 +198,36 @@ static void proc_start(struct service *s, int which) {
   p->adopted = 0;
   p->foreign = 0;
   p->started = now;
+  s->failing = 0;
 }
 
-static int same_dir(pid_t pid, struct stat const *d) {
-  char path[32] = "/proc/";
-  struct stat c;
-  path[6 + uint_fmt(path + 6, (unsigned)pid)] = 0;
-  strcat(path, "/cwd");
-  return stat(path, &c) == 0 && c.st_dev == d->st_dev && c.st_ino == d->st_ino;
-}
-
-/* A supervise already runs on the directory (left by an svscan that was
-   killed): watch it instead of starting another. */
-static int try_adopt(struct service *s, int which) {
-  char path[NAME_MAX + 8];
-  struct stat d;
-  tend_status st;
-  struct proc *p = &s->p[which];
-  dir_of(s, which, path);
-  if (tend_supervise_alive(path) != 1 || stat(path, &d) < 0) return 0;
-  p->pid = -1;
-  p->pidfd = -1;
-  p->adopted = 1;
-  p->foreign = 1;
-  p->started = now_ms();
-  p->restart_at = NEVER;
-  if (tend_status_read(&st, path) == 1 && st.svpid &&
-      same_dir((pid_t)st.svpid, &d)) {
-    p->pid = (pid_t)st.svpid;
-    p->pidfd = pidfd_open_(p->pid);
-    if (p->pidfd >= 0) {
-      p->foreign = 0;
-      /* it might have died between the check and the open */
-      if (!same_dir(p->pid, &d)) {
-        close(p->pidfd);
-        p->pid = 0;
-        p->pidfd = -1;
-        p->adopted = 0;
-        return 0;
-      }
-    }
-  }
-  if (p->foreign && foreign_at == NEVER) foreign_at = now_ms() + FOREIGN_MS;
-  return 1;
-}
-
-/* The other end of the pipe FD, through /proc (blocking, close-on-exec). */
-static int pipe_other_end(int fd, int want_write) {
-  char path[32] = "/proc/self/fd/";
-  path[14 + uint_fmt(path + 14, (unsigned)fd)] = 0;
-  int r =
-      open(path, (want_write ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
-  if (r >= 0) fcntl(r, F_SETFL, fcntl(r, F_GETFL) & ~O_NONBLOCK);
+/* A supervise already running on the directory is adopted (adopt.c):
+   1 if one was, 0 if none runs. -1 if that cannot be told now (no fd
+   left, say): nothing is started then, as a second supervise would be
+   worse, and it is tried again a second later. */
+static int adopt(struct service *s, int which) {
+  int r = try_adopt(s, which);
+  if (r > 0 && s->p[which].foreign && foreign_at == NEVER)
+    foreign_at = now_ms() + FOREIGN_MS;
+  if (r < 0)
+    retry_later(s, which, "unable to tell whether a supervise runs for ");
   return r;
 }
 
-static int same_file(struct stat const *st, int fd) {
-  struct stat o;
-  return fstat(fd, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
-}
-
-/* An adopted supervise's end of the log pipe: the write end is the main
-   supervise's stdout, the read end the log supervise's stdin. Only an
-   adopted one is asked: our own children got a new pipe or none, and a
-   stdout shared with svscan (a service that had no logger) is no log pipe. */
-static int recover_end(struct proc const *p, int fd) {
-  int r = -1;
-  struct stat st;
-  if (!p->adopted) return -1;
-  if (p->pidfd >= 0) r = pidfd_getfd_(p->pidfd, fd);
-  if (r < 0 && p->pid > 0) {
-    char path[48] = "/proc/";
-    size_t n = 6 + uint_fmt(path + 6, (unsigned)p->pid);
-    memcpy(path + n, "/fd/", 4);
-    path[n + 4 + uint_fmt(path + n + 4, (unsigned)fd)] = 0;
-    r = open(path, (fd ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
-    if (r >= 0) fcntl(r, F_SETFL, fcntl(r, F_GETFL) & ~O_NONBLOCK);
+/* The pipe could not be made (no fd left): neither the service nor its
+   logger starts until it can; one warning, then a try every second. */
+static void make_pipe(struct service *s) {
+  s->pipe_at = NEVER;
+  if (s->pipe_r >= 0 || s->stopping) return;
+  if (setup_pipe(s) < 0) {
+    if (!s->failing) tend_warnsys("unable to create a pipe for ", s->name);
+    s->failing = 1;
+    s->pipe_at = now_ms() + QUICK_MS;
+    return;
   }
-  if (r >= 0 && (fstat(r, &st) < 0 || !S_ISFIFO(st.st_mode) ||
-                 same_file(&st, 1) || same_file(&st, 2)))
-    close(r), r = -1;
-  return r;
-}
-
-static int setup_pipe(struct service *s) {
-  int fds[2];
-  if (s->p[LOG].pid && (fds[0] = recover_end(&s->p[LOG], 0)) >= 0) {
-    fds[1] = pipe_other_end(fds[0], 1);
-    if (fds[1] >= 0) goto done;
-    close(fds[0]);
-  }
-  if (s->p[MAIN].pid && (fds[1] = recover_end(&s->p[MAIN], 1)) >= 0) {
-    fds[0] = pipe_other_end(fds[1], 0);
-    if (fds[0] >= 0) goto done;
-    close(fds[1]);
-  }
-  if (s->p[LOG].pid && s->p[MAIN].pid)
-    tend_warn("unable to recover the log pipe of ", s->name);
-  if (pipe2(fds, O_CLOEXEC) < 0) {
-    tend_warnsys("unable to create a pipe for ", s->name);
-    return -1;
-  }
-done:
-  s->pipe_r = fds[0];
-  s->pipe_w = fds[1];
-  return 0;
+  for (int w = 0; w < 2; w++)
+    if (!s->p[w].pid && s->p[w].restart_at == NEVER)
+      s->p[w].restart_at = now_ms();
 }
 
 static int is_dir(char const *path) {
@@ -375,9 +236,10 @@ static int is_dir(char const *path) {
 }
 
 static void add_log(struct service *s) {
-  try_adopt(s, LOG);
-  if (setup_pipe(s) == 0 || s->p[LOG].pid) s->has_log = 1;
-  if (s->has_log && !s->p[LOG].pid) proc_start(s, LOG);
+  s->has_log = 1;
+  int r = adopt(s, LOG);
+  make_pipe(s);
+  if (r == 0) proc_start(s, LOG);
 }
 
 static void service_add(char const *name, struct stat const *st) {
@@ -390,15 +252,15 @@ static void service_add(char const *name, struct stat const *st) {
   strcpy(s->name, name);
   s->gen = gen;
   s->pipe_r = s->pipe_w = s->prefill = -1;
-  s->log_term_at = NEVER;
+  s->log_term_at = s->pipe_at = NEVER;
   for (int w = 0; w < 2; w++)
     s->p[w].pidfd = -1, s->p[w].restart_at = NEVER;
   s->is_main = main_name && !strcmp(name, main_name);
   strcpy(path, name);
   strcat(path, "/log");
-  try_adopt(s, MAIN);
+  int r = adopt(s, MAIN);
   if (is_dir(path)) add_log(s);
-  if (!s->p[MAIN].pid) proc_start(s, MAIN);
+  if (r == 0) proc_start(s, MAIN);
 }
 
 static struct pending *pending_find(struct stat const *st) {
@@ -462,10 +324,10 @@ static void advance_stop(struct service *s) {
   if (s->pipe_w >= 0) close(s->pipe_w), s->pipe_w = -1;
   if (s->p[LOG].pid) {
     if (!s->log_released) {
-      char path[NAME_MAX + 32];
       s->log_released = 1;
-      proc_dir(s, LOG, path);
-      if (tend_control_send(path, "x", 1) < 0) proc_signal(s, LOG, SIGTERM);
+      /* if x cannot be sent, the TERM below waits for an empty pipe */
+      if (sv_proc_control(s, LOG, "x", 1) < 0)
+        tend_warnsys("unable to tell ", s->name, "/log to exit");
       s->released_at = now_ms();
       s->drained_since = NEVER;
       s->log_term_at = s->released_at + DRAIN_MS;
@@ -489,10 +351,18 @@ static void keep_name(char const *name) {
     if (!strcmp(svc[i].name, name)) svc[i].gen = gen;
 }
 
+/* A scan that failed (no fd left for opendir, say) is said once, and
+   done again every second until it works. */
+static void scan_failed(void) {
+  if (!scan_failing) tend_warnsys("unable to read the scan directory");
+  scan_failing = 1;
+  scan_retry_at = now_ms() + QUICK_MS;
+}
+
 static void scan(void) {
   DIR *d = opendir(".");
   if (!d) {
-    tend_warnsys("unable to read the scan directory");
+    scan_failed();
     return;
   }
   gen++;
@@ -531,9 +401,11 @@ static void scan(void) {
     service_add(e->d_name, &st);
   }
   int failed = errno != 0;
-  if (failed) tend_warnsys("unable to read the scan directory");
+  if (failed) scan_failed();
   closedir(d);
   if (failed) return; /* an incomplete listing removes nothing */
+  scan_failing = 0;
+  scan_retry_at = NEVER;
   for (size_t i = 0; i < nsvc; i++)
     if (svc[i].gen != gen && !svc[i].dead) stop_service(&svc[i]);
   for (size_t i = npend; i-- > 0;)
@@ -552,7 +424,7 @@ static void start_shutdown(int code) {
 /* -m NAME: its supervise exited because ./run did (it was told "x"). */
 static int main_finished(struct service *s, int *code) {
   tend_status st;
-  if (tend_status_read(&st, s->name) != 1 || st.state != TEND_STATE_DOWN ||
+  if (sv_status_read(&st, s->name) != 1 || st.state != TEND_STATE_DOWN ||
       !(st.flags & TEND_FLAG_EXITING))
     return 0;
   int ws = (int)st.lastwait;
@@ -573,6 +445,7 @@ static void proc_exited(struct service *s, int which) {
   p->pid = 0;
   p->adopted = 0;
   p->foreign = 0;
+  p->freezing = 0;
   if (which == MAIN && s->prefill >= 0) close(s->prefill), s->prefill = -1;
   if (s->stopping) {
     advance_stop(s);
@@ -582,7 +455,7 @@ static void proc_exited(struct service *s, int which) {
     start_shutdown(code);
     return;
   }
-  if (try_adopt(s, which)) return;
+  if (adopt(s, which)) return; /* adopted, or tried again later */
   int64_t now = now_ms();
   p->restart_at = now - p->started >= QUICK_MS ? now : p->started + QUICK_MS;
 }
@@ -633,23 +506,24 @@ static void handle_inotify(void) {
     }
 }
 
-/* The grace time is over: what is left gets KILL, supervise first (so it
-   does not restart anything), then the service's process group. */
-static void grace_kill(void) {
+/* The grace time is over: every supervise left is stopped, then what it
+   runs gets KILL, then the supervise itself (kill.c: never a pid only a
+   status file names). A foreign supervise cannot be signalled at all. */
+static void grace_kill(int64_t now) {
   for (size_t i = 0; i < nsvc; i++)
-    for (int w = 0; w < 2; w++) {
-      struct service *s = &svc[i];
-      char path[NAME_MAX + 32];
-      tend_status st;
-      if (!s->p[w].pid) continue;
-      proc_dir(s, w, path);
-      int r = tend_status_read(&st, path);
-      proc_signal(s, w, SIGKILL);
-      if (r == 1 && st.pid) {
-        kill(-(pid_t)st.pid, SIGKILL);
-        kill((pid_t)st.pid, SIGKILL);
-      }
-    }
+    for (int w = 0; w < 2; w++)
+      if (svc[i].p[w].pid) freeze(&svc[i], w);
+  freeze_at = now;
+  freeze_limit = now + FREEZE_MS;
+}
+
+static void check_frozen(int64_t now) {
+  int waiting = 0;
+  for (size_t i = 0; i < nsvc; i++)
+    for (int w = 0; w < 2; w++)
+      if (svc[i].p[w].freezing && !freeze_done(&svc[i], w, now >= freeze_limit))
+        waiting = 1;
+  freeze_at = waiting ? now + FROZEN_MS : NEVER;
 }
 
 static void check_foreign(void) {
@@ -660,7 +534,7 @@ static void check_foreign(void) {
       char path[NAME_MAX + 32];
       if (!s->p[w].foreign) continue;
       proc_dir(s, w, path);
-      if (tend_supervise_alive(path) == 1)
+      if (sv_alive(path) != 0)
         foreign_at = now_ms() + FOREIGN_MS;
       else
         proc_exited(s, w);
@@ -681,12 +555,13 @@ static int drained(struct service *s, int64_t now) {
 static void on_deadlines(int64_t now) {
   for (size_t i = 0; i < nsvc; i++) {
     struct service *s = &svc[i];
+    if (now >= s->pipe_at) make_pipe(s);
     for (int w = 0; w < 2; w++)
       if (now >= s->p[w].restart_at) {
         s->p[w].restart_at = NEVER;
-        if (!s->p[w].pid && !s->stopping && (w == MAIN || s->has_log)) {
-          if (!try_adopt(s, w)) proc_start(s, w);
-        }
+        if (!s->p[w].pid && !s->stopping && (w == MAIN || s->has_log) &&
+            adopt(s, w) == 0)
+          proc_start(s, w);
       }
     if (now >= s->log_term_at) {
       s->log_term_at = NEVER;
@@ -698,7 +573,12 @@ static void on_deadlines(int64_t now) {
   }
   if (now >= grace_at) {
     grace_at = NEVER;
-    grace_kill();
+    grace_kill(now);
+  }
+  if (now >= freeze_at) check_frozen(now);
+  if (now >= scan_retry_at) {
+    scan_retry_at = NEVER;
+    want_rescan = 1;
   }
   if (now >= foreign_at) check_foreign();
   if (now >= rescan_at) {
@@ -716,7 +596,10 @@ static int64_t next_deadline(void) {
   if (rescan_at < d) d = rescan_at;
   if (foreign_at < d) d = foreign_at;
   if (orphans_kill_at < d) d = orphans_kill_at;
+  if (freeze_at < d) d = freeze_at;
+  if (scan_retry_at < d) d = scan_retry_at;
   for (size_t i = 0; i < nsvc; i++) {
+    if (svc[i].pipe_at < d) d = svc[i].pipe_at;
     if (svc[i].p[MAIN].restart_at < d) d = svc[i].p[MAIN].restart_at;
     if (svc[i].p[LOG].restart_at < d) d = svc[i].p[LOG].restart_at;
     if (svc[i].log_term_at < d) d = svc[i].log_term_at;
@@ -765,6 +648,26 @@ static int64_t seconds_arg(char const *s) {
   size_t n = uint_scan(s, &v);
   if (!n || s[n]) tend_dieusage(USAGE);
   return (int64_t)v * 1000;
+}
+
+/* -m NAME must be a service of the scan directory: checked before
+   anything starts. */
+static void check_main(char const *dir) {
+  char path[NAME_MAX + 8];
+  struct stat st;
+  size_t n = strlen(main_name);
+  if (n > NAME_MAX || stat(main_name, &st) < 0) {
+    if (n <= NAME_MAX && errno != ENOENT && errno != ENOTDIR)
+      tend_diesys(111, "unable to stat ", main_name);
+    tend_die(100, "main service ", main_name, " not found in ", dir);
+  }
+  if (!S_ISDIR(st.st_mode))
+    tend_die(100, "main service ", main_name, " not found in ", dir);
+  memcpy(path, main_name, n);
+  memcpy(path + n, "/run", 5);
+  if (access(path, X_OK) < 0)
+    tend_die(100, "main service ", main_name, " not found in ", dir,
+             ": no executable run");
 }
 
 static void setup(void) {
@@ -829,17 +732,9 @@ int main(int argc, char const *const *argv) {
       (!main_name[0] || main_name[0] == '.' || strchr(main_name, '/')))
     tend_die(100, "bad main service name: ", main_name);
   if (chdir(dir) < 0) tend_diesys(111, "unable to chdir to ", dir);
+  if (main_name) check_main(dir);
   setup();
   scan();
-  if (main_name) {
-    int found = 0;
-    for (size_t k = 0; k < nsvc; k++)
-      found |= svc[k].is_main;
-    if (!found) {
-      tend_warn("main service ", main_name, " not found in ", dir);
-      start_shutdown(111);
-    }
-  }
 
   for (;;) {
     if (compact() && stopping_all && finished()) return exit_code;
