@@ -77,7 +77,8 @@ int main(int argc, char const *const *argv) {
   errno = e;
   if (r == -2) {
     if (ws.errdir)
-      tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
+      tend_diesys(111, "unable to ", ws.erraction, " ", ws.errdir, "/",
+                  ws.errfile);
     tend_diesys(111, "unable to wait");
   }
   for (size_t i = 0; i < ndirs; i++) {

@@ -12,6 +12,7 @@
 #include <skalibs/types.h>
 #include <tend/control.h>
 #include <tend/msg.h>
+#include <tend/safeopen.h>
 #include <tend/servicedir.h>
 #include <tend/status.h>
 
@@ -93,7 +94,7 @@ static void show(char const *dir, int longform) {
   tend_status st;
   r = tend_status_read(&st, 0);
   if (r < 0) {
-    put(errno == ENOENT || errno == EACCES
+    put(errno == ENOENT || errno == EACCES || errno == TEND_EFTYPE
             ? "unable to open supervise/status: "
             : "unable to read supervise/status: ");
     put(tend_errstr(errno));

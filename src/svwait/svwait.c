@@ -53,7 +53,8 @@ int main(int argc, char const *const *argv) {
   errno = e;
   if (r < 0) {
     if (ws.errdir)
-      tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
+      tend_diesys(111, "unable to ", ws.erraction, " ", ws.errdir, "/",
+                  ws.errfile);
     tend_diesys(111, "unable to wait");
   }
   if (!r) {

@@ -52,7 +52,8 @@ extern void tend_status_pack(char *out, tend_status const *);
 /* Returns 1 on success, 0 if the buffer is too short to be a status. */
 extern int tend_status_unpack(tend_status *, char const *in, size_t len);
 /* Reads DIR/supervise/status (DIR may be 0 for the current directory).
-   Returns 1 on success, 0 on a bad format, -1 on error with errno set. */
+   Returns 1 on success, 0 on a bad format, -1 on error with errno set
+   (TEND_EFTYPE: status is a symlink or not a regular file). */
 extern int tend_status_read(tend_status *, char const *dir);
 /* Writes supervise/status.new then renames it over supervise/status,
    relative to the current directory. Returns 0, or -1 with errno set. */

@@ -45,7 +45,8 @@ typedef struct tend_waitset {
   int strict;    /* 1: a supervise not running is an error (svc); 0: wait on */
   int ifd;       /* inotify, or -1: poll every 50 ms */
   int unwatched; /* no watches set up yet: the first look comes first */
-  char const *errdir, *errfile; /* what could not be read, after -2 */
+  /* after -2: what could not be done ("open", "read") to which file */
+  char const *erraction, *errdir, *errfile;
 } tend_waitset;
 
 /* Takes the first look at every directory (the restart goals count from
