@@ -62,9 +62,12 @@ static int is_up(tend_status const *st) {
 }
 
 /* Without tend's extension (daemontools' or runit's supervise) there is no
-   readiness: up counts as ready. */
+   readiness: up counts as ready. An extension of a version we cannot read
+   may say "not ready": readiness is then never assumed. */
 static int is_ready(tend_status const *st) {
-  return is_up(st) && (!st->version || (st->flags & TEND_FLAG_READY));
+  if (!is_up(st)) return 0;
+  if (!st->version_read) return 1;
+  return st->version == TEND_STATUS_VERSION && (st->flags & TEND_FLAG_READY);
 }
 
 /* Without the start counter, a restart shows as a new pid or a newer pid
