@@ -84,7 +84,7 @@ int main(int argc, char const *const *argv) {
     if (opt == 'l')
       longform = 1;
     else
-      tend_dieusage(USAGE);
+      tend_usage_option(USAGE, "l", l.problem);
   }
   int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (here < 0) tend_diesys(111, "unable to open current directory");
