@@ -135,6 +135,33 @@ timed "$BIN/svwait" -U -T 300 junk
 is "$rc:$(cat err)" "1:svwait: warning: timed out waiting for junk to be up and ready" \
   "svwait -U -T 300 on a garbage status times out"
 
+# --- A supervise that never reads its control FIFO: once the pipe is
+# full, svc says so at once instead of blocking.
+fake stuck
+"$HELPERS/status_craft" stuck/supervise/status state=0 when=now
+timeout -s KILL $((2 * SCALE)) sh -c 'head -c 1000000 /dev/zero >stuck/supervise/control'
+timed "$BIN/svc" -u stuck
+is "$rc:$(cat err)" "0:svc: warning: unable to control stuck: temporary failure" \
+  "svc: a control pipe nobody empties is a warning, not a hang"
+timed "$BIN/svc" -u -wu -T 300 stuck
+is "$rc:$(cat err)" "111:svc: warning: unable to control stuck: temporary failure" \
+  "svc -w: the same, then 111 without waiting"
+ok "svc -w ends in time (took $elapsed)" test "$elapsed" -lt "$LIMIT"
+
+# --- A stale status that says up and ready, left by no supervise, its
+# writer's pid now someone else's (this shell): -T still ends the wait.
+mkdir -p stale/supervise
+mkfifo stale/supervise/control stale/supervise/ok
+"$HELPERS/status_craft" stale/supervise/status pid=$$ state=1 flags=1 \
+  when=now ready=now started=now svpid=$$
+timed "$BIN/svwait" -U -T 300 stale
+is "$rc:$(cat err)" "1:svwait: warning: timed out waiting for stale to be up and ready" \
+  "svwait -U -T 300: a stale status without supervise is not taken as up"
+ok "svwait ends in time (took $elapsed)" test "$elapsed" -lt "$LIMIT"
+timed "$BIN/svc" -wU -T 300 stale
+is "$rc:$(cat err)" "111:svc: warning: unable to control stale: supervise not running" \
+  "svc -wU -T 300: a stale status without supervise is an error"
+
 # --- Not a directory where one should be.
 mkfifo pipe
 mkdir -p flat
