@@ -26,9 +26,13 @@ run long true
 is "$rc:$(cat err)" "111:envdir: fatal: unable to read long/V: first line longer than 131072 bytes" \
   "200 MB without a newline: refused, the file named, not the argument list"
 # with 60 MB of address space, a reader that took in the whole file fails
-"$BIN/softlimit" -a 60000000 "$BIN/envdir" long true 2>err
-is "$?:$(cat err)" "111:envdir: fatal: unable to read long/V: first line longer than 131072 bytes" \
-  "refusing it takes little memory (60 MB of address space are enough)"
+if grep -aq __asan_init "$BIN/envdir"; then
+  skip "an address-space limit says nothing under AddressSanitizer (it reserves terabytes)"
+else
+  "$BIN/softlimit" -a 60000000 "$BIN/envdir" long true 2>err
+  is "$?:$(cat err)" "111:envdir: fatal: unable to read long/V: first line longer than 131072 bytes" \
+    "refusing it takes little memory (60 MB of address space are enough)"
+fi
 head -c 131073 /dev/zero | tr '\0' x >long/V
 run long true
 is "$rc:$(cat err)" "111:envdir: fatal: unable to read long/V: first line longer than 131072 bytes" \
