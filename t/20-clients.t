@@ -26,7 +26,8 @@ is "$(sed -n 5p out)" "missing: unable to chdir: file does not exist" "svstat: m
 "$BIN/svstat" >out
 is "$?:$(cat out)" "0:" "svstat with no argument prints nothing"
 "$BIN/svstat" -Z up 2>err
-is "$?:$(cat err)" "100:svstat: usage: svstat [ -l ] dir ..." "svstat: unknown option is a usage error"
+is "$?:$(cat err)" "100:svstat: illegal option -- Z
+svstat: usage: svstat [ -l ] dir ..." "svstat: unknown option is named, then the usage"
 
 "$BIN/svc" -u down
 waitfor 5 has_pid down
@@ -55,7 +56,8 @@ is "$(sed -n 2p err)" "svc: warning: unable to control never: file does not exis
 is "$(sed -n 3p err)" "svc: warning: unable to control dead: supervise not running" "svc: supervise not running"
 "$BIN/svc" -Z up 2>err
 is "$?" 100 "svc: unknown option exits 100"
-like "$(cat err)" "svc: usage: svc *" "svc: unknown option prints the usage"
+like "$(cat err)" "svc: illegal option -- Z
+svc: usage: svc *" "svc: unknown option is named, as daemontools' svc does, then the usage"
 mkdir -p fake/supervise && mkfifo fake/supervise/control
 exec 8<>fake/supervise/control # a reader, as supervise holds one
 "$BIN/svc" -uudtu -x fake

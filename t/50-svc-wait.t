@@ -112,7 +112,8 @@ is "$?:$(cat err)" "111:svc: warning: unable to control g: supervise not running
   "svc -w when supervise is not running: the warning, then 111"
 "$BIN/svc" -wz a 2>err
 is "$?" 100 "svc -wz: unknown state is a usage error"
-like "$(cat err)" "svc: usage: svc *-w uUdDrR*" "svc usage names -w"
+like "$(cat err)" "svc: -w: not a state (one of uUdDrR): z
+svc: usage: svc *-w uUdDrR*" "svc: the bad state is named, then the usage with -w"
 "$BIN/svc" -T 100 a 2>/dev/null
 is "$?" 100 "svc -T without -w is a usage error"
 "$BIN/svc" -wu -T 1x a 2>/dev/null

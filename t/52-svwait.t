@@ -100,8 +100,9 @@ is "$?:$(test -e c-up && echo yes)" "0:yes" "svwait: waits for a new supervise t
 # Errors.
 "$BIN/svwait" 2>err
 is "$?" 100 "svwait without a directory: usage"
-is "$(cat err)" "svwait: usage: svwait [ -u | -U | -d | -D ] [ -T ms ] [ -a | -o ] dir ... [ -- prog ... ]" \
-  "svwait: the usage line"
+is "$(cat err)" "svwait: no dir given
+svwait: usage: svwait [ -u | -U | -d | -D ] [ -T ms ] [ -a | -o ] dir ... [ -- prog ... ]" \
+  "svwait: what is missing, then the usage line"
 "$BIN/svwait" -x svc/a 2>/dev/null
 is "$?" 100 "svwait: unknown option is a usage error"
 "$BIN/svwait" svc/b -- 2>/dev/null

@@ -7,7 +7,8 @@ setuidgid_DYNAMIC = 1
 envuidgid_SRCS = src/chainload/envuidgid.c src/chainload/chain_account.c \
                  src/chainload/chain_exec.c
 envuidgid_DYNAMIC = 1
-envdir_SRCS = src/chainload/envdir.c src/chainload/chain_exec.c
+envdir_SRCS = src/chainload/envdir.c src/chainload/envdir_value.c \
+              src/chainload/chain_exec.c
 softlimit_SRCS = src/chainload/softlimit.c src/chainload/chain_getopt.c \
                  src/chainload/chain_exec.c
 setlock_SRCS = src/chainload/setlock.c src/chainload/chain_getopt.c \

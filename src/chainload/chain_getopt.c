@@ -2,24 +2,8 @@
    program run afterwards are never taken for ours (glibc's getopt would
    permute them). */
 #include <string.h>
-#include <unistd.h>
 #include <tend/msg.h>
 #include "chain.h"
-
-static void complain(char const *what, char letter, char const *usage) {
-  char line[256];
-  size_t len = strlen(tend_prog);
-  if (len > sizeof line - 64) len = sizeof line - 64;
-  memcpy(line, tend_prog, len);
-  memcpy(line + len, what, strlen(what));
-  len += strlen(what);
-  line[len++] = letter;
-  line[len++] = '\n';
-  if (write(2, line, len) < 0) {
-    /* nothing better to do: the usage line follows anyway */
-  }
-  tend_dieusage(usage);
-}
 
 int chain_getopt(int argc, char **argv, char const *opts, char const *usage,
                  int *ind, int *pos, char **arg) {
@@ -36,14 +20,15 @@ int chain_getopt(int argc, char **argv, char const *opts, char const *usage,
   char *word = argv[*ind];
   char letter = word[(*pos)++];
   char const *spec = letter == ':' ? 0 : strchr(opts, letter);
-  if (!spec) complain(": illegal option -- ", letter, usage);
+  if (!spec) tend_usage_error(usage, "illegal option -- ", (char[]){letter, 0});
   if (spec[1] == ':') {
     if (word[*pos]) {
       *arg = word + *pos;
     } else if (*ind + 1 < argc) {
       *arg = argv[++*ind];
     } else {
-      complain(": option requires an argument -- ", letter, usage);
+      tend_usage_error(usage, "option requires an argument -- ",
+                       (char[]){letter, 0});
     }
     ++*ind;
     *pos = 0;

@@ -1,7 +1,9 @@
 /* envdir dir child...: runs child with its environment changed by the files
    in dir (daemontools-compatible). A file NAME sets $NAME to its first line,
    trailing spaces and tabs removed and NULs turned into newlines; an empty
-   file removes $NAME; names starting with a dot are ignored. */
+   file removes $NAME; names starting with a dot are ignored. Only the first
+   line is read, up to ENVDIR_LINE_MAX bytes, and only from a regular file
+   (envdir_value.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,60 +12,40 @@
 #include <unistd.h>
 #include <tend/msg.h>
 #include "chain.h"
+#include "envdir_value.h"
 
 extern char **environ;
 
 #define USAGE "envdir dir child"
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static char const *dir;
+static char line[ENVDIR_LINE_MAX + 1];
 
 static void die_read(char const *name) {
   tend_diesys(111, "unable to read ", dir, "/", name);
 }
 
-/* Reads up to the first newline of name; returns a malloc'd "NAME=value",
-   or 0 when the file is empty. */
+/* The "NAME=value" for the file NAME, malloc'd, or 0 when it is empty. */
 static char *read_setting(char const *name) {
+  int fd = envdir_open(name);
+  if (fd < 0) die_read(name);
+  ssize_t r = envdir_read_line(fd, line);
+  if (r == -1) die_read(name);
+  close(fd);
+  if (r == ENVDIR_EMPTY) return 0;
+  if (r == ENVDIR_TOO_LONG)
+    tend_die(111, "unable to read ", dir, "/", name,
+             ": first line longer than " STR(ENVDIR_LINE_MAX) " bytes");
+  size_t len = envdir_value(line, (size_t)r);
   size_t namelen = strlen(name);
-  size_t cap = namelen + 128, len = namelen + 1;
-  char *entry = malloc(cap);
+  char *entry = malloc(namelen + len + 2);
   if (!entry) tend_die(111, "out of memory");
   memcpy(entry, name, namelen);
   entry[namelen] = '=';
-
-  int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd == -1) die_read(name);
-  size_t total = 0;
-  for (;;) {
-    if (cap - len < 64) {
-      cap *= 2;
-      entry = realloc(entry, cap);
-      if (!entry) tend_die(111, "out of memory");
-    }
-    ssize_t r = read(fd, entry + len, cap - len - 1);
-    if (r == -1) {
-      if (errno == EINTR) continue;
-      die_read(name);
-    }
-    if (r == 0) break;
-    char *newline = memchr(entry + len, '\n', r);
-    total += r;
-    if (newline) {
-      len = newline - entry;
-      break;
-    }
-    len += r;
-  }
-  close(fd);
-  if (!total) {
-    free(entry);
-    return 0;
-  }
-  while (len > namelen + 1 && (entry[len - 1] == ' ' || entry[len - 1] == '\t'))
-    len--;
-  for (size_t i = namelen + 1; i < len; i++)
-    if (!entry[i]) entry[i] = '\n';
-  entry[len] = 0;
+  memcpy(entry + namelen + 1, line, len);
+  entry[namelen + 1 + len] = 0;
   return entry;
 }
 

@@ -10,7 +10,7 @@
 #include <tend/msg.h>
 #include "chain.h"
 
-#define USAGE "setuidgid account child"
+#define USAGE "setuidgid [-g] [-e] account child"
 
 int main(int argc, char **argv) {
   int ind = 1, pos = 0, opt;

@@ -10,8 +10,8 @@
 #include "chain.h"
 
 #define USAGE                                                                  \
-  "softlimit [-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] "      \
-  "[-l lockbytes] [-m membytes] [-o openfiles] [-p processes] "                \
+  "softlimit [-H] [-a allbytes] [-c corebytes] [-d databytes] "                \
+  "[-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] " \
   "[-r residentbytes] [-s stackbytes] [-t cpusecs] child"
 
 struct limit {
@@ -63,7 +63,10 @@ static void apply(struct limit const *l, char const *arg, int hard) {
   if (arg[0] == '=' && arg[1] == 0) {
     r.rlim_cur = r.rlim_max;
   } else {
-    if (!parse(arg, &value)) tend_dieusage(USAGE);
+    if (!parse(arg, &value)) {
+      char const option[] = {'-', l->letter, 0};
+      tend_usage_error(USAGE, option, ": not a number or =: ", arg);
+    }
     r.rlim_cur = value;
     if (hard)
       r.rlim_max = value;

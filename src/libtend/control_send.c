@@ -1,17 +1,23 @@
-/* Sending command bytes to supervise/control, and probing supervise/ok. */
+/* Sending command bytes to supervise/control, and probing supervise/ok.
+   Both must be FIFOs: a symlink planted there would have root's svc write
+   into its target, and a regular file at ok would pass for a live
+   supervise (interface §2). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tend/control.h>
+#include <tend/safeopen.h>
 
-static int open_in(char const *dir, char const *name) {
+static int open_fifo(char const *dir, char const *name) {
   int dfd = AT_FDCWD;
   if (dir) {
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) return -1;
   }
-  int fd = openat(dfd, name, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO nobody reads gives ENXIO instead of blocking */
+  int fd = tend_open_typed(dfd, name, O_WRONLY, S_IFIFO);
   int e = errno;
   if (dir) close(dfd);
   errno = e;
@@ -19,7 +25,7 @@ static int open_in(char const *dir, char const *name) {
 }
 
 int tend_control_send(char const *dir, char const *cmd, size_t len) {
-  int fd = open_in(dir, "supervise/control");
+  int fd = open_fifo(dir, "supervise/control");
   if (fd < 0) return -1;
   ssize_t w;
   do
@@ -35,7 +41,7 @@ int tend_control_send(char const *dir, char const *cmd, size_t len) {
 }
 
 int tend_supervise_alive(char const *dir) {
-  int fd = open_in(dir, "supervise/ok");
+  int fd = open_fifo(dir, "supervise/ok");
   if (fd < 0) return (errno == ENXIO || errno == ENOENT) ? 0 : -1;
   close(fd);
   return 1;

@@ -36,8 +36,11 @@ int tend_status_unpack(tend_status *st, char const *in, size_t len) {
     st->state = (unsigned char)in[19];
   } else
     st->state = st->pid ? TEND_STATE_RUN : TEND_STATE_DOWN;
-  if (len < TEND_STATUS_SIZE || in[20] < 1) return 1;
-  st->version = (unsigned char)in[20];
+  if (len < TEND_STATUS_SIZE) return 1;
+  st->version_read = (unsigned char)in[20];
+  /* another version may lay its fields out otherwise: read none of them */
+  if (st->version_read != TEND_STATUS_VERSION) return 1;
+  st->version = TEND_STATUS_VERSION;
   st->flags = (unsigned char)in[21];
   uint32_unpack_big(in + 24, &st->starts);
   uint32_unpack_big(in + 28, &st->lastwait);

@@ -1,8 +1,12 @@
-/* Reading supervise/status, as a client does. */
+/* Reading supervise/status, as a client does: a regular file, never
+   through a symlink, never blocking (a FIFO planted there would hang the
+   reader past any -T). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <tend/safeopen.h>
 #include <tend/status.h>
 
 int tend_status_read(tend_status *st, char const *dir) {
@@ -12,7 +16,7 @@ int tend_status_read(tend_status *st, char const *dir) {
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) return -1;
   }
-  int fd = openat(dfd, "supervise/status", O_RDONLY | O_CLOEXEC);
+  int fd = tend_open_typed(dfd, "supervise/status", O_RDONLY, S_IFREG);
   int e = errno;
   if (dir) close(dfd);
   if (fd < 0) {

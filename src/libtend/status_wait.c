@@ -15,10 +15,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #ifdef __linux__
 #include <sys/inotify.h>
 #endif
+#include <tend/safeopen.h>
 #include <tend/statuswait.h>
 
 #define TICK_MS 50
@@ -60,9 +62,12 @@ static int is_up(tend_status const *st) {
 }
 
 /* Without tend's extension (daemontools' or runit's supervise) there is no
-   readiness: up counts as ready. */
+   readiness: up counts as ready. An extension of a version we cannot read
+   may say "not ready": readiness is then never assumed. */
 static int is_ready(tend_status const *st) {
-  return is_up(st) && (!st->version || (st->flags & TEND_FLAG_READY));
+  if (!is_up(st)) return 0;
+  if (!st->version_read) return 1;
+  return st->version == TEND_STATUS_VERSION && (st->flags & TEND_FLAG_READY);
 }
 
 /* Without the start counter, a restart shows as a new pid or a newer pid
@@ -164,7 +169,8 @@ static int probe(tend_waitdir *d) {
     errno = ENAMETOOLONG;
     return -1;
   }
-  d->okfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  /* a FIFO only: a regular file there would pass for a live supervise */
+  d->okfd = tend_open_typed(AT_FDCWD, path, O_WRONLY, S_IFIFO);
   if (d->okfd >= 0) return 1;
   if (errno == ENXIO || errno == ENOENT || errno == ENOTDIR) return 0;
   return -1;
@@ -182,7 +188,9 @@ static int writer_alive(tend_status const *st) {
   return kill((pid_t)st->svpid, 0) == 0 || errno == EPERM;
 }
 
-static void fail(tend_waitset *ws, tend_waitdir *d, char const *file) {
+static void fail(tend_waitset *ws, tend_waitdir *d, char const *action,
+                 char const *file) {
+  ws->erraction = action;
   ws->errdir = d->dir;
   ws->errfile = file;
 }
@@ -197,7 +205,7 @@ static int refresh(tend_waitset *ws, tend_waitdir *d, int64_t now) {
   if (ws->ifd < 0) drop_ok(d); /* no POLLERR to trust: probe afresh */
   int alive = probe(d);
   if (alive < 0) {
-    fail(ws, d, "supervise/ok");
+    fail(ws, d, "open", "supervise/ok");
     return -1;
   }
   /* read after the probe: if supervise was alive then, this status is
@@ -205,7 +213,7 @@ static int refresh(tend_waitset *ws, tend_waitdir *d, int64_t now) {
   tend_status st;
   int r = tend_status_read(&st, d->dir);
   if (r < 0 && errno != ENOENT && errno != ENOTDIR) {
-    fail(ws, d, "supervise/status");
+    fail(ws, d, "read", "supervise/status");
     return -1;
   }
   int shows = r == 1 && tend_goal_reached(ws->goal, &st, &d->before);
@@ -232,7 +240,7 @@ void tend_waitset_init(tend_waitset *ws, tend_waitdir *dirs, size_t n, int goal,
   ws->n = n;
   ws->goal = goal;
   ws->strict = strict;
-  ws->errdir = ws->errfile = 0;
+  ws->erraction = ws->errdir = ws->errfile = 0;
   ws->ifd = -1;
   ws->unwatched = 1;
   for (size_t i = 0; i < n; i++) {

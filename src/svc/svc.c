@@ -25,15 +25,17 @@ int main(int argc, char const *const *argv) {
   for (int opt; (opt = subgetopt_r(argc, argv, COMMANDS "w:T:", &l)) != -1;) {
     if (opt == 'w') {
       if (strlen(l.arg) != 1 || (goal = tend_goal_parse(l.arg[0])) < 0)
-        tend_dieusage(USAGE);
+        tend_usage_error(USAGE, "-w: not a state (one of uUdDrR): ", l.arg);
     } else if (opt == 'T') {
-      if (!tend_scan_ms(l.arg, &timeout)) tend_dieusage(USAGE);
+      if (!tend_scan_ms(l.arg, &timeout))
+        tend_usage_error(USAGE, "-T: not a number of milliseconds (0 to ",
+                         TEND_MS_MAX_TEXT, "): ", l.arg);
     } else if (opt == '?')
-      tend_dieusage(USAGE);
+      tend_usage_option(USAGE, COMMANDS "w:T:", l.problem);
     else if (!memchr(cmd, opt, len))
       cmd[len++] = (char)opt;
   }
-  if (timeout >= 0 && goal < 0) tend_dieusage(USAGE);
+  if (timeout >= 0 && goal < 0) tend_usage_error(USAGE, "-T needs -w");
 
   size_t ndirs = (size_t)(argc - l.ind);
   tend_waitset ws;
@@ -77,7 +79,8 @@ int main(int argc, char const *const *argv) {
   errno = e;
   if (r == -2) {
     if (ws.errdir)
-      tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
+      tend_diesys(111, "unable to ", ws.erraction, " ", ws.errdir, "/",
+                  ws.errfile);
     tend_diesys(111, "unable to wait");
   }
   for (size_t i = 0; i < ndirs; i++) {

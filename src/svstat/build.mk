@@ -1,2 +1,2 @@
 PROGS += svstat
-svstat_SRCS = src/svstat/svstat.c
+svstat_SRCS = src/svstat/svstat.c src/svstat/svstat_fmt.c

@@ -12,33 +12,36 @@
 
 #define USAGE                                                                  \
   "svwait [ -u | -U | -d | -D ] [ -T ms ] [ -a | -o ] dir ... [ -- prog ... ]"
+#define OPTIONS "uUdDT:ao"
 
 int main(int argc, char const *const *argv) {
   int goal = TEND_GOAL_UP, any = 0;
   int64_t timeout = -1;
   tend_prog = "svwait";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, "uUdDT:ao", &l)) != -1;) {
+  for (int opt; (opt = subgetopt_r(argc, argv, OPTIONS, &l)) != -1;) {
     switch (opt) {
     case 'u':
     case 'U':
     case 'd':
     case 'D': goal = tend_goal_parse((char)opt); break;
     case 'T':
-      if (!tend_scan_ms(l.arg, &timeout)) tend_dieusage(USAGE);
+      if (!tend_scan_ms(l.arg, &timeout))
+        tend_usage_error(USAGE, "-T: not a number of milliseconds (0 to ",
+                         TEND_MS_MAX_TEXT, "): ", l.arg);
       break;
     case 'a': any = 0; break;
     case 'o': any = 1; break;
-    default: tend_dieusage(USAGE);
+    default: tend_usage_option(USAGE, OPTIONS, l.problem);
     }
   }
   int first = l.ind, end = first;
   while (end < argc && strcmp(argv[end], "--"))
     end++;
   size_t ndirs = (size_t)(end - first);
-  if (!ndirs) tend_dieusage(USAGE);
+  if (!ndirs) tend_usage_error(USAGE, "no dir given");
   char const *const *prog = end < argc ? argv + end + 1 : 0;
-  if (prog && !*prog) tend_dieusage(USAGE);
+  if (prog && !*prog) tend_usage_error(USAGE, "no prog after --");
 
   tend_waitdir *dirs = calloc(ndirs, sizeof *dirs);
   if (!dirs) tend_diesys(111, "unable to allocate");
@@ -53,7 +56,8 @@ int main(int argc, char const *const *argv) {
   errno = e;
   if (r < 0) {
     if (ws.errdir)
-      tend_diesys(111, "unable to read ", ws.errdir, "/", ws.errfile);
+      tend_diesys(111, "unable to ", ws.erraction, " ", ws.errdir, "/",
+                  ws.errfile);
     tend_diesys(111, "unable to wait");
   }
   if (!r) {

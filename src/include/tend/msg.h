@@ -20,4 +20,15 @@ extern void tend_diesys_(int, char const *, ...) __attribute__((noreturn));
 #define tend_diesys(code, ...) tend_diesys_(code, __VA_ARGS__, (char const *)0)
 extern void tend_dieusage(char const *usage) __attribute__((noreturn));
 
+/* A usage error that says what was wrong: "prog: WHAT...", then the
+   usage line, exit 100. */
+extern void tend_usage_error_(char const *usage, char const *, ...)
+    __attribute__((noreturn));
+#define tend_usage_error(usage, ...)                                           \
+  tend_usage_error_(usage, __VA_ARGS__, (char const *)0)
+/* The same for an option letter getopt did not accept: "option requires
+   an argument -- T" if LETTER is in OPTS, else "illegal option -- Z". */
+extern void tend_usage_option(char const *usage, char const *opts, int letter)
+    __attribute__((noreturn));
+
 #endif

@@ -34,8 +34,9 @@ typedef struct tend_status {
   unsigned char want; /* 'u', 'd', or 0 for once */
   unsigned char termsent;
   unsigned char state; /* enum tend_state */
-  /* extension, present when version >= 1 */
-  unsigned char version; /* 0 = file had no extension */
+  /* extension, read only when byte 20 is TEND_STATUS_VERSION */
+  unsigned char version;      /* TEND_STATUS_VERSION, or 0 = not read */
+  unsigned char version_read; /* byte 20 as found; 0 = no extension */
   unsigned char flags;
   uint32_t starts; /* times ./run was started by this directory's supervisors */
   uint32_t
@@ -49,10 +50,18 @@ typedef struct tend_status {
 } tend_status;
 
 extern void tend_status_pack(char *out, tend_status const *);
-/* Returns 1 on success, 0 if the buffer is too short to be a status. */
+/* Returns 1 on success, 0 if the buffer is too short to be a status. An
+   extension of a version other than TEND_STATUS_VERSION is not read
+   (version 0, version_read says which it was). */
 extern int tend_status_unpack(tend_status *, char const *in, size_t len);
+/* The checks of doc/status.md ("Reading an extension"): 0 if the
+   extension is sane enough to be shown as fact at time NOW, else the name
+   of the first field that is not ("restart time"). 0 without extension. */
+extern char const *tend_status_check(tend_status const *,
+                                     tend_stamp const *now);
 /* Reads DIR/supervise/status (DIR may be 0 for the current directory).
-   Returns 1 on success, 0 on a bad format, -1 on error with errno set. */
+   Returns 1 on success, 0 on a bad format, -1 on error with errno set
+   (TEND_EFTYPE: status is a symlink or not a regular file). */
 extern int tend_status_read(tend_status *, char const *dir);
 /* Writes supervise/status.new then renames it over supervise/status,
    relative to the current directory. Returns 0, or -1 with errno set. */

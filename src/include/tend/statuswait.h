@@ -45,7 +45,8 @@ typedef struct tend_waitset {
   int strict;    /* 1: a supervise not running is an error (svc); 0: wait on */
   int ifd;       /* inotify, or -1: poll every 50 ms */
   int unwatched; /* no watches set up yet: the first look comes first */
-  char const *errdir, *errfile; /* what could not be read, after -2 */
+  /* after -2: what could not be done ("open", "read") to which file */
+  char const *erraction, *errdir, *errfile;
 } tend_waitset;
 
 /* Takes the first look at every directory (the restart goals count from
@@ -68,8 +69,10 @@ extern void tend_waitset_free(tend_waitset *);
 /* CLOCK_MONOTONIC in milliseconds. */
 extern int64_t tend_clock_ms(void);
 
-/* The argument of -T: milliseconds, decimal digits only. Returns 1 and
-   sets *ms, or 0 if S is not such a number. */
+/* The argument of -T: milliseconds, decimal digits only, at most
+   TEND_MS_MAX. Returns 1 and sets *ms, or 0 if S is not such a number. */
+#define TEND_MS_MAX 100000000000LL /* about three years */
+#define TEND_MS_MAX_TEXT "100000000000"
 extern int tend_scan_ms(char const *s, int64_t *ms);
 
 #endif
