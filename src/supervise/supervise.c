@@ -33,6 +33,7 @@ extern char **environ;
 #define CLEANUP_KILL_MS 5000 /* leftovers get KILL after this by default */
 #define SWEEP_MS 100         /* how often a stop looks for leftovers */
 #define MIN_DELAY_MS 100     /* the shortest restart delay there is */
+#define RETRY_MS 1000        /* a failed fork, status write, readiness */
 
 /* Where the service is. RUN and CLEANUP both show state 1 in the status:
    the service is down only once its whole tree is gone. */
@@ -96,7 +97,7 @@ static void announce(void) {
     if (!write_failed)
       tend_warnsys("unable to write ", dir, "/supervise/status");
     write_failed = 1;
-    write_retry_at = now_ms() + 1000;
+    write_retry_at = now_ms() + RETRY_MS;
     return;
   }
   if (write_failed) tend_warn("writing ", dir, "/supervise/status again");
@@ -629,7 +630,10 @@ static void on_deadlines(int64_t now) {
     else
       cancel_restart();
   }
-  if (now >= write_retry_at) dirty = 1;
+  if (now >= write_retry_at) {
+    write_retry_at = NEVER; /* the loop writes it now, or sets a new one */
+    dirty = 1;
+  }
 }
 
 static int64_t next_deadline(void) {
