@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -55,7 +54,7 @@ static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
                sweep_at = NEVER, cleanup_kill_at = NEVER, check_at = NEVER,
                check_kill_at = NEVER, write_retry_at = NEVER;
 static unsigned check_failures;
-static int exit_wanted, dirty, write_failed;
+static int exit_wanted, dirty, write_failed, ok_failed;
 static int skip_finish; /* after stopping an old tree we did not start */
 
 static int64_t now_ms(void) {
@@ -105,10 +104,10 @@ static void announce(void) {
   write_retry_at = NEVER;
   dirty = 0;
   if (ok_fd < 0) { /* SPEC §2: ok appears once a status can be read */
-    if (mkfifo("supervise/ok", 0600) < 0 && errno != EEXIST)
-      tend_warnsys("unable to create ", dir, "/supervise/ok");
-    ok_fd = open("supervise/ok", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (ok_fd < 0) tend_warnsys("unable to open ", dir, "/supervise/ok");
+    ok_fd = files_fifo(dir, "supervise/ok", O_RDONLY);
+    if (ok_fd < 0 && !ok_failed)
+      tend_warnsys("unable to open ", dir, "/supervise/ok");
+    ok_failed = ok_fd < 0; /* said once; tried again at each write */
   }
 }
 
@@ -647,34 +646,6 @@ static int64_t next_deadline(void) {
   return d;
 }
 
-static void make_supervise_dir(void) {
-  if (mkdir("supervise", 0700) == 0) return;
-  if (errno != EEXIST) tend_diesys(111, "unable to create ", dir, "/supervise");
-  struct stat s;
-  if (stat("supervise", &s) == 0) {
-    if (!S_ISDIR(s.st_mode)) {
-      errno = ENOTDIR;
-      tend_diesys(111, "unable to use ", dir, "/supervise");
-    }
-    return;
-  }
-  /* a dangling symlink: create what it points to */
-  char target[4096];
-  ssize_t n = readlink("supervise", target, sizeof target - 1);
-  if (n < 0) tend_diesys(111, "unable to read ", dir, "/supervise");
-  target[n] = 0;
-  if (mkdir(target, 0700) < 0 && errno != EEXIST)
-    tend_diesys(111, "unable to create ", target);
-}
-
-static int open_fifo(char const *name, int flags) {
-  if (mkfifo(name, 0600) < 0 && errno != EEXIST)
-    tend_diesys(111, "unable to create ", dir, "/", name);
-  int fd = open(name, flags | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) tend_diesys(111, "unable to open ", dir, "/", name);
-  return fd;
-}
-
 /* What the previous supervise of this directory left: counters carry
    over, and a ./run it started that still runs is adopted, not doubled.
    What cannot be adopted (no pidfd, a ./finish, the leftovers of a stop
@@ -683,13 +654,17 @@ static int open_fifo(char const *name, int flags) {
    alone: see "Adoption" in supervise(8). */
 static void take_over(void) {
   tend_status old;
-  if (tend_status_read(&old, 0) != 1 || old.version < 1) return;
+  int r = files_read_status(&old);
+  if (r < 0 && errno != ENOENT)
+    tend_warnsys("ignoring ", dir, "/supervise/status");
+  if (r != 1 || old.version < 1) return;
   st.starts = old.starts;
   st.lastwait = old.lastwait;
   st.started = old.started;
   st.deaths = old.deaths;
   st.delay_ms = old.delay_ms;
-  if (!old.pid || old.state == TEND_STATE_DOWN) return;
+  /* 4194304 is Linux's highest pid: a larger one is no process at all */
+  if (old.pid <= 1 || old.pid > 4194304 || old.state == TEND_STATE_DOWN) return;
   pid_t pid = (pid_t)old.pid;
   tend_stamp const *since =
       old.state == TEND_STATE_RUN ? &old.started : &old.when;
@@ -739,15 +714,8 @@ int main(int argc, char const *const *argv) {
       tend_diesys(111, "unable to open /dev/null");
 
   if (chdir(dir) < 0) tend_diesys(111, "unable to chdir to ", dir);
-  make_supervise_dir();
-
-  int lock =
-      open("supervise/lock", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (lock < 0) tend_diesys(111, "unable to open ", dir, "/supervise/lock");
-  if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
-    if (errno == EWOULDBLOCK) errno = EAGAIN;
-    tend_diesys(111, "unable to acquire ", dir, "/supervise/lock");
-  }
+  files_make_dir(dir);
+  files_lock(dir);
 
   sigset_t none;
   sigemptyset(&none);
@@ -764,8 +732,10 @@ int main(int argc, char const *const *argv) {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   srandom((unsigned)getpid() ^ (unsigned)now_ms());
 
-  ctl_fd = open_fifo("supervise/control", O_RDONLY);
-  open_fifo("supervise/control", O_WRONLY); /* never see EOF */
+  /* the read end, and a write end held so that we never see end of file */
+  ctl_fd = files_fifo(dir, "supervise/control", O_RDONLY);
+  if (ctl_fd < 0 || files_fifo(dir, "supervise/control", O_WRONLY) < 0)
+    tend_diesys(111, "unable to open ", dir, "/supervise/control");
 
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();
