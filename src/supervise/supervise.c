@@ -33,6 +33,11 @@ extern char **environ;
 #define SWEEP_MS 100         /* how often a stop looks for leftovers */
 #define MIN_DELAY_MS 100     /* the shortest restart delay there is */
 #define RETRY_MS 1000        /* a failed fork, status write, readiness */
+/* The ceilings of the setting files (doc/servicedir.md): 30 days for a
+   time, a million for a count. A larger value is capped, with a warning. */
+#define MAX_MS 2592000000ULL
+#define MAX_S 2592000ULL
+#define MAX_COUNT 1000000ULL
 
 /* Where the service is. RUN and CLEANUP both show state 1 in the status:
    the service is down only once its whole tree is gone. */
@@ -63,11 +68,17 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A setting in milliseconds (or seconds), with its default if the file is
-   absent or unreadable; a bad file is reported each time it is read. */
-static unsigned long setting(char const *file, unsigned long dflt) {
-  unsigned long v;
-  int r = tend_sd_read_uint(file, &v);
+/* A number setting, with its default if the file is absent or unreadable;
+   a bad file, or a value above MAX (which is used), is reported each time
+   it is read. */
+static uint64_t setting(char const *file, uint64_t max, uint64_t dflt) {
+  uint64_t v;
+  int r = tend_sd_read_uint(file, max, &v);
+  if (r == 2) {
+    char n[UINT64_FMT];
+    n[uint64_fmt(n, max)] = 0;
+    tend_warn("capping ", dir, "/", file, " at ", n);
+  }
   if (r > 0) return v;
   if (r < 0) tend_warnsys("ignoring ", dir, "/", file);
   return dflt;
@@ -216,22 +227,22 @@ static void cancel_restart(void) {
    restart-stable starts the count again. Returns the delay before the next
    start. */
 static int64_t next_delay(int64_t ran_ms) {
-  if (ran_ms >= (int64_t)setting("restart-stable", 10000)) {
+  if (ran_ms >= (int64_t)setting("restart-stable", MAX_MS, 10000)) {
     st.deaths = 0;
     st.delay_ms = 0;
     return 0;
   }
   if (ran_ms >= YOUNG_MS) return 0; /* not young: at once, count kept */
-  unsigned long tally = setting("max-death-tally", 100);
+  uint64_t tally = setting("max-death-tally", MAX_COUNT, 100);
   if (st.deaths < tally) st.deaths++;
-  unsigned long first = setting("restart-delay", 1000);
-  unsigned long cap = setting("restart-delay-max", 60000);
+  uint64_t first = setting("restart-delay", MAX_MS, 1000);
+  uint64_t cap = setting("restart-delay-max", MAX_MS, 60000);
   if (first < MIN_DELAY_MS) first = MIN_DELAY_MS; /* never a busy loop */
   if (cap < first) cap = first;
-  unsigned long d = st.delay_ms ? (unsigned long)st.delay_ms * 2 : first;
+  uint64_t d = st.delay_ms ? (uint64_t)st.delay_ms * 2 : first;
   if (d > cap) d = cap;
   st.delay_ms = (uint32_t)d;
-  if (d >= 2000) d += (unsigned long)random() % (d / 8);
+  if (d >= 2000) d += (uint64_t)random() % (d / 8);
   return (int64_t)d;
 }
 
@@ -239,7 +250,7 @@ static void set_ready(void) {
   if (st.flags & TEND_FLAG_READY) return;
   st.flags |= TEND_FLAG_READY;
   tend_stamp_now(&st.ready);
-  unsigned long interval = setting("check-interval", 10);
+  uint64_t interval = setting("check-interval", MAX_S, 10);
   if (access("check", X_OK) == 0 && interval)
     check_at = now_ms() + (int64_t)interval * 1000;
   dirty = 1;
@@ -259,12 +270,15 @@ static void start_run(void) {
     schedule_restart(next_delay(0));
     return;
   }
-  unsigned long nfd = 0;
+  uint64_t nfd = 0;
   int notify[2] = {-1, -1};
-  int r = tend_sd_read_uint("notification-fd", &nfd);
-  if (r < 0 || (r && (nfd < 3 || nfd > 1023))) {
-    tend_warn("ignoring ", dir,
-              "/notification-fd: not a number from 3 to 1023");
+  int r = tend_sd_read_uint("notification-fd", 1024, &nfd);
+  if (r < 0 || (r > 0 && (nfd < 3 || nfd > 1023))) {
+    if (r < 0 && errno != EINVAL)
+      tend_warnsys("ignoring ", dir, "/notification-fd");
+    else
+      tend_warn("ignoring ", dir,
+                "/notification-fd: not a number from 3 to 1023");
     r = 0;
   }
   if (r && (pipe2(notify, O_CLOEXEC) < 0 ||
@@ -352,14 +366,17 @@ static void start_finish(void) {
   st.flags &= (unsigned char)~TEND_FLAG_STOPPING;
   tend_stamp_now(&st.when);
   dirty = 1;
-  unsigned long ms = setting("timeout-finish", 5000);
+  uint64_t ms = setting("timeout-finish", MAX_MS, 5000);
   finish_kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
 }
 
 static int down_signal(void) {
   int sig = SIGTERM;
   if (tend_sd_read_signal("down-signal", &sig) < 0) {
-    tend_warn("ignoring ", dir, "/down-signal: unknown signal");
+    if (errno == EINVAL)
+      tend_warn("ignoring ", dir, "/down-signal: unknown signal");
+    else
+      tend_warnsys("ignoring ", dir, "/down-signal");
     sig = SIGTERM;
   }
   return sig;
@@ -394,7 +411,7 @@ static void cleanup_or_finish(void) {
     int sig = down_signal();
     tree_signal(run_pid, sig, helpers, n);
     if (sig != SIGCONT) tree_signal(run_pid, SIGCONT, helpers, n);
-    unsigned long ms = setting("timeout-kill", 0);
+    uint64_t ms = setting("timeout-kill", MAX_MS, 0);
     cleanup_kill_at = now_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
   }
   sweep_at = now_ms() + SWEEP_MS;
@@ -439,13 +456,13 @@ static void check_exited(int wstatus) {
   check_pid = 0;
   check_kill_at = NEVER;
   if (phase != RUN) return;
-  unsigned long interval = setting("check-interval", 10);
+  uint64_t interval = setting("check-interval", MAX_S, 10);
   check_at = interval ? now_ms() + (int64_t)interval * 1000 : NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
     check_failures = 0;
     return;
   }
-  unsigned long max = setting("check-failures", 3);
+  uint64_t max = setting("check-failures", MAX_COUNT, 3);
   if (++check_failures < max) return;
   char n[UINT_FMT];
   n[uint_fmt(n, check_failures)] = 0;
@@ -457,7 +474,7 @@ static void check_exited(int wstatus) {
   kill(run_pid, sig);
   if (sig != SIGCONT) kill(run_pid, SIGCONT);
   st.termsent = 1;
-  unsigned long ms = setting("timeout-kill", 0);
+  uint64_t ms = setting("timeout-kill", MAX_MS, 0);
   kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
@@ -473,7 +490,7 @@ static void start_check(void) {
     return;
   }
   check_pid = pid;
-  unsigned long s = setting("check-timeout", 5);
+  uint64_t s = setting("check-timeout", MAX_S, 5);
   check_kill_at = now_ms() + (int64_t)(s ? s : 5) * 1000;
 }
 
@@ -503,7 +520,7 @@ static void stop_run(void) {
   if (sig != SIGCONT) signal_run(SIGCONT);
   st.termsent = 1;
   st.paused = 0;
-  unsigned long ms = setting("timeout-kill", 0);
+  uint64_t ms = setting("timeout-kill", MAX_MS, 0);
   kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
@@ -685,7 +702,7 @@ static void take_over(void) {
           (unsigned char)(TEND_FLAG_ADOPTED | (old.flags & TEND_FLAG_READY));
       st.ready = old.ready;
       st.paused = old.paused;
-      unsigned long interval = setting("check-interval", 10);
+      uint64_t interval = setting("check-interval", MAX_S, 10);
       if ((st.flags & TEND_FLAG_READY) && interval &&
           access("check", X_OK) == 0)
         check_at = now_ms() + (int64_t)interval * 1000;

@@ -1,0 +1,94 @@
+#!/bin/sh
+# supervise: setting files that hold what they should not. Every number
+# goes through one parser with a ceiling per setting (doc/servicedir.md):
+# a larger value is capped, with a warning, never wrapped. A setting file
+# is read only as a regular file: a FIFO never hangs supervise, a symlink
+# is refused.
+. "$(dirname "$0")/lib.sh"
+be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
+ready() { [ $(($(status_byte "$1" 21) & 1)) = 1 ]; }
+
+# check-interval 18446744073709551 (s): times 1000 it wrapped into a
+# negative interval, and ./check ran hundreds of times a second.
+C=$T/check
+mkservice "$C" "exec sleep 1000"
+printf '#!/bin/sh\necho >>%s/checks\n' "$T" >"$C/check"
+chmod +x "$C/check"
+echo 18446744073709551 >"$C/check-interval"
+spawn "$BIN/supervise" "$C" 2>"$T/check.err"
+SUP=$SPAWNED
+ok "check-interval 18446744073709551: the service is up and ready" waitfor 5 ready "$C"
+ok "the value is capped, with a warning" \
+  grep -qx "supervise: warning: capping $C/check-interval at 2592000" "$T/check.err"
+sleep 1 # a window for ./check to run, if it were to run at once
+is "$(cat "$T/checks" 2>/dev/null | wc -l)" 0 "./check does not run before 30 days"
+"$BIN/svc" -dx "$C"
+waitfor 5 gone "$SUP"
+
+# timeout-kill 9223372036854775807 (ms), meant as never: it killed at once.
+K=$T/kill
+mkservice "$K" "trap '' TERM; while :; do sleep 0.05; done"
+echo 9223372036854775807 >"$K/timeout-kill"
+spawn "$BIN/supervise" "$K" 2>"$T/kill.err"
+SUP=$SPAWNED
+waitfor 5 has_pid "$K"
+pid=$(status_pid "$K")
+"$BIN/svc" -d "$K"
+ok "timeout-kill 9223372036854775807: capped, with a warning" waitfor 5 \
+  grep -qx "supervise: warning: capping $K/timeout-kill at 2592000000" "$T/kill.err"
+sleep 1 # a window for a KILL to come, if it were to come at once
+ok "the TERM-ignoring service is not killed at once" kill -0 "$pid"
+like "$("$BIN/svstat" "$K")" "*: up (pid $pid) *, want down" "svstat: up, want down"
+"$BIN/svc" -k "$K"
+ok "svc -k stops it" waitfor 5 no_pid "$K"
+"$BIN/svc" -x "$K"
+waitfor 5 gone "$SUP"
+
+# restart-delay 9223372036854775808 (ms): it wrapped to a negative delay,
+# and a crashing service was restarted in a tight loop.
+R=$T/delay
+mkservice "$R" "echo >>$T/starts; exit 1"
+echo 9223372036854775808 >"$R/restart-delay"
+spawn "$BIN/supervise" "$R" 2>"$T/delay.err"
+SUP=$SPAWNED
+died() { [ "$(be32 "$R" 68)" -ge 1 ] 2>/dev/null; }
+ok "restart-delay 9223372036854775808: the crash is counted" waitfor 5 died
+is "$(be32 "$R" 72)" 2592000000 "the delay is the ceiling, 2592000000 ms"
+ok "the value is capped, with a warning" \
+  grep -qx "supervise: warning: capping $R/restart-delay at 2592000000" "$T/delay.err"
+like "$("$BIN/svstat" -l "$R")" "*; restart in 2[5-9][0-9][0-9][0-9][0-9][0-9] seconds*" \
+  "svstat -l: restart in 30 days (plus jitter)"
+is "$(wc -l <"$T/starts")" 1 "started once, not in a loop"
+"$BIN/svc" -dx "$R"
+waitfor 5 gone "$SUP"
+
+# A FIFO as a setting file: opened without blocking, and refused.
+F=$T/fifo
+mkservice "$F" "exit 0"
+mkfifo "$F/restart-stable"
+spawn "$BIN/supervise" "$F" 2>"$T/fifo.err"
+SUP=$SPAWNED
+ok "a FIFO at restart-stable is ignored, with the reason" waitfor 5 \
+  grep -qx "supervise: warning: ignoring $F/restart-stable: file of the wrong type" "$T/fifo.err"
+"$BIN/svc" -d "$F"
+ok "supervise still takes commands (svc -d)" waitfor 5 sh -c \
+  "[ \"\$(od -An -tu1 -j17 -N1 '$F/supervise/status' | tr -d ' ')\" = 100 ]"
+"$BIN/svc" -x "$F"
+ok "and exits on svc -x" waitfor 5 gone "$SUP"
+
+# A symlink as a setting file is not followed: the default is used.
+L=$T/symlink
+mkservice "$L" "trap 'echo got TERM >$T/symlink.log; exit 0' TERM; while :; do sleep 0.05; done"
+echo HUP >"$T/hup"
+ln -s "$T/hup" "$L/down-signal"
+spawn "$BIN/supervise" "$L" 2>"$T/symlink.err"
+SUP=$SPAWNED
+waitfor 5 has_pid "$L"
+"$BIN/svc" -d "$L"
+ok "a symlinked down-signal is not followed: TERM is sent" waitfor 5 grep -q "got TERM" "$T/symlink.log"
+ok "with a warning" grep -qx \
+  "supervise: warning: ignoring $L/down-signal: file of the wrong type" "$T/symlink.err"
+"$BIN/svc" -x "$L"
+waitfor 5 gone "$SUP"
+
+done_testing
