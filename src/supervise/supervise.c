@@ -60,6 +60,7 @@ static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
                check_kill_at = NEVER, write_retry_at = NEVER;
 static unsigned check_failures;
 static int exit_wanted, dirty, write_failed, ok_failed;
+static int cleanup_sig, cleanup_killing; /* the signal of this cleanup */
 static int skip_finish; /* after stopping an old tree we did not start */
 
 static int64_t now_ms(void) {
@@ -391,7 +392,10 @@ static unsigned helper_count(void) {
 }
 
 /* The main process is gone; whatever is left of its tree is stopped
-   before ./finish runs and before the service counts as down. */
+   before ./finish runs and before the service counts as down. Processes
+   reach us one after another, as their parents die, so every sweep
+   signals those that are new; after the cleanup's timeout, every sweep
+   sends KILL to all that is left, until nothing is. */
 static void cleanup_or_finish(void) {
   unsigned n = helper_count();
   if (!tree_alive(run_pid, helpers, n)) {
@@ -408,12 +412,16 @@ static void cleanup_or_finish(void) {
     phase = CLEANUP;
     st.flags |= TEND_FLAG_STOPPING;
     dirty = 1;
-    int sig = down_signal();
-    tree_signal(run_pid, sig, helpers, n);
-    if (sig != SIGCONT) tree_signal(run_pid, SIGCONT, helpers, n);
+    tree_forget();
+    cleanup_sig = down_signal();
+    cleanup_killing = 0;
     uint64_t ms = setting("timeout-kill", MAX_MS, 0);
     cleanup_kill_at = now_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
   }
+  if (cleanup_killing)
+    tree_signal(run_pid, SIGKILL, helpers, n);
+  else
+    tree_stop(run_pid, cleanup_sig, helpers, n);
   sweep_at = now_ms() + SWEEP_MS;
 }
 
@@ -505,7 +513,8 @@ static void reap(void) {
       finish_exited(ws);
     else if (p == check_pid)
       check_exited(ws);
-    /* anything else was an orphan of the service, now reaped */
+    else
+      tree_reaped(p); /* an orphan of the service: its pid may be reused */
   }
   if (phase == CLEANUP) cleanup_or_finish();
 }
@@ -562,6 +571,7 @@ static void command(char c) {
     break;
   case 'k':
     if (phase == CLEANUP) {
+      cleanup_killing = 1; /* and at every sweep until nothing is left */
       unsigned n = helper_count();
       tree_signal(run_pid, SIGKILL, helpers, n);
     } else
@@ -624,6 +634,7 @@ static void on_deadlines(int64_t now) {
   }
   if (now >= cleanup_kill_at) {
     cleanup_kill_at = NEVER;
+    cleanup_killing = 1;
     unsigned n = helper_count();
     if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
   }

@@ -8,10 +8,19 @@
 #include <tend/status.h>
 
 /* tree.c: the service's process tree is its process group (./run leads its
-   own session) plus every process reparented to us, the subreaper. */
+   own session) plus every process reparented to us, the subreaper.
+   tree_alive is 1 also when the tree cannot be listed (no fd left).
+   tree_signal sends SIG to all of it; tree_stop sends SIG and CONT only to
+   what was not sent them since tree_forget (the start of a stop), so a
+   process that reaches us late gets them too, and none gets them twice.
+   tree_reaped forgets a pid that can be reused. */
 extern int tree_alive(pid_t leader, pid_t const *except, unsigned nexcept);
 extern void tree_signal(pid_t leader, int sig, pid_t const *except,
                         unsigned nexcept);
+extern void tree_stop(pid_t leader, int sig, pid_t const *except,
+                      unsigned nexcept);
+extern void tree_forget(void);
+extern void tree_reaped(pid_t pid);
 
 /* notify.c: systemd's NOTIFY_SOCKET protocol. */
 extern int notify_socket_open(char *env, unsigned envlen);
