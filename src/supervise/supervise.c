@@ -262,6 +262,8 @@ static void close_readiness(void) {
   if (notify_sock >= 0) close(notify_sock), notify_sock = -1;
 }
 
+/* A readiness channel that cannot be set up is never taken for "ready":
+   ./run is not started without it, and is tried again in a second. */
 static void start_run(void) {
   static char *const argv[] = {"./run", 0};
   cancel_restart();
@@ -282,17 +284,21 @@ static void start_run(void) {
                 "/notification-fd: not a number from 3 to 1023");
     r = 0;
   }
-  if (r && (pipe2(notify, O_CLOEXEC) < 0 ||
-            fcntl(notify[0], F_SETFL, O_NONBLOCK) < 0)) {
-    tend_warnsys("unable to create the readiness pipe for ", dir);
-    r = 0;
+  if (r && pipe2(notify, O_CLOEXEC) < 0) {
+    tend_warnsys("unable to create the readiness pipe for ", dir, "/run");
+    schedule_restart(RETRY_MS);
+    return;
   }
+  if (r) fcntl(notify[0], F_SETFL, O_NONBLOCK); /* cannot fail on a pipe */
   int with_socket = access("notification-socket", F_OK) == 0;
   if (with_socket) {
     notify_sock = notify_socket_open(notify_env, sizeof notify_env);
     if (notify_sock < 0) {
-      tend_warnsys("unable to create the notification socket for ", dir);
-      with_socket = 0;
+      tend_warnsys("unable to create the notification socket for ", dir,
+                   "/run");
+      if (r) close(notify[0]), close(notify[1]);
+      schedule_restart(RETRY_MS);
+      return;
     }
   }
   pid_t pid = spawn(argv, r ? notify[1] : -1, (int)nfd, with_socket);
@@ -300,7 +306,7 @@ static void start_run(void) {
     tend_warnsys("unable to fork for ", dir, "/run");
     if (r) close(notify[0]), close(notify[1]);
     close_readiness();
-    schedule_restart(1000);
+    schedule_restart(RETRY_MS);
     return;
   }
   if (r) {
