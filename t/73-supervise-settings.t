@@ -1,9 +1,10 @@
 #!/bin/sh
-# supervise: setting files that hold what they should not. Every number
-# goes through one parser with a ceiling per setting (doc/servicedir.md):
-# a larger value is capped, with a warning, never wrapped. A setting file
-# is read only as a regular file: a FIFO never hangs supervise, a symlink
-# is refused.
+# supervise: setting files and ./run, when they hold what they should not.
+# Every number goes through one parser with a ceiling per setting (doc/
+# servicedir.md): a larger value is capped, with a warning, never wrapped.
+# A setting file is read only as a regular file: a FIFO never hangs
+# supervise, a symlink is refused. A ./run that cannot be started says
+# why: not executable, a directory, a bad interpreter in its #! line.
 . "$(dirname "$0")/lib.sh"
 be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
 ready() { [ $(($(status_byte "$1" 21) & 1)) = 1 ]; }
@@ -91,4 +92,39 @@ ok "with a warning" grep -qx \
 "$BIN/svc" -x "$L"
 waitfor 5 gone "$SUP"
 
+# ./run that cannot be started: what is wrong with it, as a warning.
+start_error() { # start_error NAME: supervise NAME until its first warning
+  spawn "$BIN/supervise" "$T/$1" 2>"$T/$1.err"
+  SUP=$SPAWNED
+  waitfor 5 test -s "$T/$1.err"
+  head -n1 "$T/$1.err"
+  "$BIN/svc" -dx "$T/$1"
+  waitfor 5 gone "$SUP"
+}
+mkdir -p "$T/rundir/run"
+is "$(start_error rundir)" "supervise: warning: unable to start $T/rundir/run: is a directory" \
+  "a directory at ./run: is a directory"
+mkservice "$T/noexec" "exec sleep 1000"
+chmod 644 "$T/noexec/run"
+is "$(start_error noexec)" "supervise: warning: unable to start $T/noexec/run: not executable" \
+  "a ./run without x bit: not executable"
+mkdir -p "$T/badint"
+printf '#!/nonexistent/interp -x\nexec sleep 1000\n' >"$T/badint/run"
+chmod 755 "$T/badint/run"
+is "$(start_error badint)" \
+  "supervise: warning: unable to start $T/badint/run: bad interpreter in its #! line (/nonexistent/interp): file does not exist" \
+  "a #! line naming a missing interpreter says so"
+mkdir -p "$T/noxint"
+printf '#!%s\nexec sleep 1000\n' "$T/badint/run.txt" >"$T/noxint/run"
+echo text >"$T/badint/run.txt"
+chmod 755 "$T/noxint/run"
+is "$(start_error noxint)" \
+  "supervise: warning: unable to start $T/noxint/run: bad interpreter in its #! line ($T/badint/run.txt): access denied" \
+  "a #! line naming a non-executable interpreter says so"
+mkdir -p "$T/noshebang"
+printf 'exec sleep 1000\n' >"$T/noshebang/run"
+chmod 755 "$T/noshebang/run"
+is "$(start_error noshebang)" "supervise: warning: unable to start $T/noshebang/run: exec format error" \
+  "a script without #! line: exec format error"
+ok "none of these is called fatal" sh -c "! cat '$T'/*.err | grep -q fatal"
 done_testing

@@ -143,6 +143,34 @@ static void default_signals(void) {
   }
 }
 
+/* In the child, after a failed execve of NAME (./run...): if its #! line
+   names an interpreter that cannot be run, that is what is said, rather
+   than blaming the script. A warning: supervise carries on. */
+static void say_exec_failure(char const *name) {
+  int e = errno;
+  char line[256];
+  ssize_t r = -1;
+  int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) r = read(fd, line, sizeof line - 1);
+  if (r > 2 && line[0] == '#' && line[1] == '!') {
+    line[r] = 0;
+    char *path = line + 2;
+    while (*path == ' ' || *path == '\t')
+      path++;
+    char *end = path;
+    while (*end && *end != ' ' && *end != '\t' && *end != '\n')
+      end++;
+    *end = 0;
+    if (access(path, X_OK) < 0) {
+      tend_warnsys("unable to start ", dir, "/", name + 2,
+                   ": bad interpreter in its #! line (", path, ")");
+      return;
+    }
+  }
+  errno = e;
+  tend_warnsys("unable to start ", dir, "/", name + 2);
+}
+
 /* In the child, between vfork and exec: the service starts in its own
    session with an empty signal mask, default dispositions, and no fd of
    ours beyond 0-2 (and the readiness pipe, on the fd it asked for). It
@@ -164,7 +192,8 @@ static void exec_child(char *const argv[], char *const envp[], int notify_w,
       tend_diesys(111, "unable to set up notification-fd for ", dir, "/run");
   }
   execve(argv[0], argv, envp);
-  tend_diesys(111, "unable to start ", dir, "/", argv[0] + 2);
+  say_exec_failure(argv[0]);
+  _exit(111);
 }
 
 /* Starts ARGV as a child; returns its pid, or -1 with errno set. With
@@ -262,14 +291,29 @@ static void close_readiness(void) {
   if (notify_sock >= 0) close(notify_sock), notify_sock = -1;
 }
 
+/* ./run must exist, be no directory, and be executable: if not, say
+   which (once per attempt) and return 0. */
+static int run_startable(void) {
+  struct stat s;
+  if (stat("run", &s) == 0 && S_ISDIR(s.st_mode)) {
+    tend_warn("unable to start ", dir, "/run: is a directory");
+    return 0;
+  }
+  if (access("run", X_OK) == 0) return 1;
+  if (errno == EACCES)
+    tend_warn("unable to start ", dir, "/run: not executable");
+  else
+    tend_warnsys("unable to start ", dir, "/run");
+  return 0;
+}
+
 /* A readiness channel that cannot be set up is never taken for "ready":
    ./run is not started without it, and is tried again in a second. */
 static void start_run(void) {
   static char *const argv[] = {"./run", 0};
   cancel_restart();
   st.flags &= (unsigned char)~TEND_FLAG_NOSTART;
-  if (access("run", X_OK) < 0) {
-    tend_warnsys("unable to start ", dir, "/run");
+  if (!run_startable()) {
     schedule_restart(next_delay(0));
     return;
   }
