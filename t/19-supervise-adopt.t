@@ -3,7 +3,13 @@
 # that its killed predecessor left running.
 . "$(dirname "$0")/lib.sh"
 be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
-instances() { pgrep -f "^sleep 4242$" | wc -l; }
+# instances: the service's processes, of this test only (others may run
+# the same test at the same time)
+instances() {
+  for _p in $(pgrep -f "^sleep 4242$"); do
+    [ "$(readlink "/proc/$_p/cwd")" = "$S" ] && echo "$_p"
+  done | wc -l
+}
 
 S=$T/svc
 mkservice "$S" "echo x >>$T/starts; exec sleep 4242"
