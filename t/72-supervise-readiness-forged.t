@@ -6,7 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 [ -x "$HELPERS/unix_bind" ] || skip_all "t/helpers not built (make test builds them)"
 command -v prlimit >/dev/null || skip_all "prlimit (util-linux) is not installed"
-ready() { [ $(($(status_byte "$1" 21) & 1)) = 1 ]; }
+# ready DIR: the ready flag is set (false while there is no status yet)
+ready() {
+  _flags=$(status_byte "$1" 21 2>/dev/null)
+  [ -n "$_flags" ] && [ $((_flags & 1)) = 1 ]
+}
 not_ready() { ! ready "$1"; }
 
 # A squatter binds the name supervise used to derive from its pid.

@@ -7,7 +7,11 @@
 # why: not executable, a directory, a bad interpreter in its #! line.
 . "$(dirname "$0")/lib.sh"
 be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
-ready() { [ $(($(status_byte "$1" 21) & 1)) = 1 ]; }
+# ready DIR: the ready flag is set (false while there is no status yet)
+ready() {
+  _flags=$(status_byte "$1" 21 2>/dev/null)
+  [ -n "$_flags" ] && [ $((_flags & 1)) = 1 ]
+}
 
 # check-interval 18446744073709551 (s): times 1000 it wrapped into a
 # negative interval, and ./check ran hundreds of times a second.
