@@ -84,8 +84,8 @@ chmod 644 "$M/run"
 spawn "$BIN/supervise" "$M" 2>"$T/noexec.err"
 SUP=$SPAWNED
 waitfor 5 test -s "$T/noexec.err"
-is "$(head -n1 "$T/noexec.err")" "supervise: warning: unable to start $M/run: access denied" \
-  "a non-executable ./run: access denied"
+is "$(head -n1 "$T/noexec.err")" "supervise: warning: unable to start $M/run: not executable" \
+  "a non-executable ./run: not executable"
 chmod 755 "$M/run"
 ok "it starts once ./run is executable, without a command" waitfor 5 has_pid "$M"
 

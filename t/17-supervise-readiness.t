@@ -32,9 +32,10 @@ exec $HELPERS/notify_send 'STATUS=starting
 READY=1' sleep 1000"
 touch "$N/notification-socket"
 spawn "$BIN/supervise" "$N"
-SUP=$SPAWNED
 waitfor 5 test -s "$T/sockname"
-is "$(cat "$T/sockname")" "@tend-notify/$SUP" "NOTIFY_SOCKET names supervise's abstract socket"
+sockname=$(cat "$T/sockname")
+like "$sockname" "@?*" "NOTIFY_SOCKET names an abstract socket"
+ok "the socket is bound (/proc/net/unix lists $sockname)" grep -q " $sockname\$" /proc/net/unix
 spawn env NOTIFY_SOCKET="$(cat "$T/sockname")" "$HELPERS/notify_send" READY=1 sleep 1000
 outsider=$SPAWNED
 sent() { [ "$(cat /proc/$outsider/comm)" = sleep ]; }

@@ -1,14 +1,16 @@
-/* Opening a file of an expected type, never through a symlink. */
+/* Opening a file of an expected type, without blocking on a FIFO, and
+   (unless the caller says the directory is trusted) never through a
+   symlink. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <tend/safeopen.h>
 
-int tend_open_typed(int dfd, char const *name, int flags, mode_t type) {
+static int open_checked(int dfd, char const *name, int flags, mode_t type) {
   int fd;
   do
-    fd = openat(dfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    fd = openat(dfd, name, flags | O_NONBLOCK | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     /* O_NOFOLLOW says ELOOP for a symlink as the last component */
@@ -28,6 +30,14 @@ int tend_open_typed(int dfd, char const *name, int flags, mode_t type) {
     return -1;
   }
   return fd;
+}
+
+int tend_open_typed(int dfd, char const *name, int flags, mode_t type) {
+  return open_checked(dfd, name, flags | O_NOFOLLOW, type);
+}
+
+int tend_open_typed_follow(int dfd, char const *name, int flags, mode_t type) {
+  return open_checked(dfd, name, flags, type);
 }
 
 int tend_fd_block(int fd) {

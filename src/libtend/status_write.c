@@ -16,8 +16,12 @@
 static int place(void) {
 #ifdef RENAME_EXCHANGE
   if (renameat2(AT_FDCWD, NEW, AT_FDCWD, CUR, RENAME_EXCHANGE) == 0) {
-    unlink(NEW); /* the old status: readers that hold it keep it whole */
-    return 0;
+    /* the old status: readers that hold it keep it whole */
+    if (unlink(NEW) == 0 || errno != EISDIR) return 0;
+    /* a directory was there, which rename would not replace: put it back */
+    renameat2(AT_FDCWD, NEW, AT_FDCWD, CUR, RENAME_EXCHANGE);
+    errno = EISDIR;
+    return -1;
   }
   if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) return -1;
 #endif

@@ -9,39 +9,44 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <skalibs/types.h>
 #include "supervise.h"
 
+/* The name is the kernel's choice (autobind): an abstract name nobody
+   had, so nobody can have taken it first. Another user may see it in
+   /proc/net/unix and send to it, as to any abstract socket: the sender's
+   credentials decide, not the name. */
 int notify_socket_open(char *env, unsigned envlen) {
 #ifdef SO_PASSCRED
-  static char const prefix[] = "tend-notify/";
-  char name[64];
-  size_t n = sizeof prefix - 1;
-  memcpy(name, prefix, n);
-  n += pid_fmt(name + n, getpid());
-  if (envlen < sizeof "NOTIFY_SOCKET=@" + n) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return -1;
   int one = 1;
   struct sockaddr_un sa;
   memset(&sa, 0, sizeof sa);
   sa.sun_family = AF_UNIX;
-  memcpy(sa.sun_path + 1, name, n); /* sun_path[0] = 0: abstract */
+  socklen_t len = sizeof sa;
   if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0 ||
-      bind(fd, (struct sockaddr *)&sa,
-           (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0) {
-    int e = errno;
-    close(fd);
-    errno = e;
-    return -1;
+      bind(fd, (struct sockaddr *)&sa, sizeof sa.sun_family) < 0 ||
+      getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+    goto fail;
+  size_t n = len - offsetof(struct sockaddr_un, sun_path);
+  /* sun_path[0] is 0 (abstract); the rest holds no 0 (five hex digits) */
+  if (n < 2 || sa.sun_path[0] || memchr(sa.sun_path + 1, 0, n - 1)) {
+    errno = EPROTO;
+    goto fail;
+  }
+  if (envlen < sizeof "NOTIFY_SOCKET=" + n) {
+    errno = ENAMETOOLONG;
+    goto fail;
   }
   memcpy(env, "NOTIFY_SOCKET=@", 15);
-  memcpy(env + 15, name, n);
-  env[15 + n] = 0;
+  memcpy(env + 15, sa.sun_path + 1, n - 1);
+  env[14 + n] = 0;
   return fd;
+fail:;
+  int e = errno;
+  close(fd);
+  errno = e;
+  return -1;
 #else
   errno = ENOSYS;
   return -1;

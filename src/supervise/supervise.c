@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +32,12 @@ extern char **environ;
 #define CLEANUP_KILL_MS 5000 /* leftovers get KILL after this by default */
 #define SWEEP_MS 100         /* how often a stop looks for leftovers */
 #define MIN_DELAY_MS 100     /* the shortest restart delay there is */
+#define RETRY_MS 1000        /* a failed fork, status write, readiness */
+/* The ceilings of the setting files (doc/servicedir.md): 30 days for a
+   time, a million for a count. A larger value is capped, with a warning. */
+#define MAX_MS 2592000000ULL
+#define MAX_S 2592000ULL
+#define MAX_COUNT 1000000ULL
 
 /* Where the service is. RUN and CLEANUP both show state 1 in the status:
    the service is down only once its whole tree is gone. */
@@ -54,7 +59,8 @@ static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
                sweep_at = NEVER, cleanup_kill_at = NEVER, check_at = NEVER,
                check_kill_at = NEVER, write_retry_at = NEVER;
 static unsigned check_failures;
-static int exit_wanted, dirty, write_failed;
+static int exit_wanted, dirty, write_failed, ok_failed;
+static int cleanup_sig, cleanup_killing; /* the signal of this cleanup */
 static int skip_finish; /* after stopping an old tree we did not start */
 
 static int64_t now_ms(void) {
@@ -63,11 +69,17 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A setting in milliseconds (or seconds), with its default if the file is
-   absent or unreadable; a bad file is reported each time it is read. */
-static unsigned long setting(char const *file, unsigned long dflt) {
-  unsigned long v;
-  int r = tend_sd_read_uint(file, &v);
+/* A number setting, with its default if the file is absent or unreadable;
+   a bad file, or a value above MAX (which is used), is reported each time
+   it is read. */
+static uint64_t setting(char const *file, uint64_t max, uint64_t dflt) {
+  uint64_t v;
+  int r = tend_sd_read_uint(file, max, &v);
+  if (r == 2) {
+    char n[UINT64_FMT];
+    n[uint64_fmt(n, max)] = 0;
+    tend_warn("capping ", dir, "/", file, " at ", n);
+  }
   if (r > 0) return v;
   if (r < 0) tend_warnsys("ignoring ", dir, "/", file);
   return dflt;
@@ -96,7 +108,7 @@ static void announce(void) {
     if (!write_failed)
       tend_warnsys("unable to write ", dir, "/supervise/status");
     write_failed = 1;
-    write_retry_at = now_ms() + 1000;
+    write_retry_at = now_ms() + RETRY_MS;
     return;
   }
   if (write_failed) tend_warn("writing ", dir, "/supervise/status again");
@@ -104,10 +116,10 @@ static void announce(void) {
   write_retry_at = NEVER;
   dirty = 0;
   if (ok_fd < 0) { /* SPEC §2: ok appears once a status can be read */
-    if (mkfifo("supervise/ok", 0600) < 0 && errno != EEXIST)
-      tend_warnsys("unable to create ", dir, "/supervise/ok");
-    ok_fd = open("supervise/ok", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (ok_fd < 0) tend_warnsys("unable to open ", dir, "/supervise/ok");
+    ok_fd = files_fifo(dir, "supervise/ok", O_RDONLY);
+    if (ok_fd < 0 && !ok_failed)
+      tend_warnsys("unable to open ", dir, "/supervise/ok");
+    ok_failed = ok_fd < 0; /* said once; tried again at each write */
   }
 }
 
@@ -131,6 +143,34 @@ static void default_signals(void) {
   }
 }
 
+/* In the child, after a failed execve of NAME (./run...): if its #! line
+   names an interpreter that cannot be run, that is what is said, rather
+   than blaming the script. A warning: supervise carries on. */
+static void say_exec_failure(char const *name) {
+  int e = errno;
+  char line[256];
+  ssize_t r = -1;
+  int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) r = read(fd, line, sizeof line - 1);
+  if (r > 2 && line[0] == '#' && line[1] == '!') {
+    line[r] = 0;
+    char *path = line + 2;
+    while (*path == ' ' || *path == '\t')
+      path++;
+    char *end = path;
+    while (*end && *end != ' ' && *end != '\t' && *end != '\n')
+      end++;
+    *end = 0;
+    if (access(path, X_OK) < 0) {
+      tend_warnsys("unable to start ", dir, "/", name + 2,
+                   ": bad interpreter in its #! line (", path, ")");
+      return;
+    }
+  }
+  errno = e;
+  tend_warnsys("unable to start ", dir, "/", name + 2);
+}
+
 /* In the child, between vfork and exec: the service starts in its own
    session with an empty signal mask, default dispositions, and no fd of
    ours beyond 0-2 (and the readiness pipe, on the fd it asked for). It
@@ -152,7 +192,8 @@ static void exec_child(char *const argv[], char *const envp[], int notify_w,
       tend_diesys(111, "unable to set up notification-fd for ", dir, "/run");
   }
   execve(argv[0], argv, envp);
-  tend_diesys(111, "unable to start ", dir, "/", argv[0] + 2);
+  say_exec_failure(argv[0]);
+  _exit(111);
 }
 
 /* Starts ARGV as a child; returns its pid, or -1 with errno set. With
@@ -216,22 +257,22 @@ static void cancel_restart(void) {
    restart-stable starts the count again. Returns the delay before the next
    start. */
 static int64_t next_delay(int64_t ran_ms) {
-  if (ran_ms >= (int64_t)setting("restart-stable", 10000)) {
+  if (ran_ms >= (int64_t)setting("restart-stable", MAX_MS, 10000)) {
     st.deaths = 0;
     st.delay_ms = 0;
     return 0;
   }
   if (ran_ms >= YOUNG_MS) return 0; /* not young: at once, count kept */
-  unsigned long tally = setting("max-death-tally", 100);
+  uint64_t tally = setting("max-death-tally", MAX_COUNT, 100);
   if (st.deaths < tally) st.deaths++;
-  unsigned long first = setting("restart-delay", 1000);
-  unsigned long cap = setting("restart-delay-max", 60000);
+  uint64_t first = setting("restart-delay", MAX_MS, 1000);
+  uint64_t cap = setting("restart-delay-max", MAX_MS, 60000);
   if (first < MIN_DELAY_MS) first = MIN_DELAY_MS; /* never a busy loop */
   if (cap < first) cap = first;
-  unsigned long d = st.delay_ms ? (unsigned long)st.delay_ms * 2 : first;
+  uint64_t d = st.delay_ms ? (uint64_t)st.delay_ms * 2 : first;
   if (d > cap) d = cap;
   st.delay_ms = (uint32_t)d;
-  if (d >= 2000) d += (unsigned long)random() % (d / 8);
+  if (d >= 2000) d += (uint64_t)random() % (d / 8);
   return (int64_t)d;
 }
 
@@ -239,7 +280,7 @@ static void set_ready(void) {
   if (st.flags & TEND_FLAG_READY) return;
   st.flags |= TEND_FLAG_READY;
   tend_stamp_now(&st.ready);
-  unsigned long interval = setting("check-interval", 10);
+  uint64_t interval = setting("check-interval", MAX_S, 10);
   if (access("check", X_OK) == 0 && interval)
     check_at = now_ms() + (int64_t)interval * 1000;
   dirty = 1;
@@ -250,34 +291,58 @@ static void close_readiness(void) {
   if (notify_sock >= 0) close(notify_sock), notify_sock = -1;
 }
 
+/* ./run must exist, be no directory, and be executable: if not, say
+   which (once per attempt) and return 0. */
+static int run_startable(void) {
+  struct stat s;
+  if (stat("run", &s) == 0 && S_ISDIR(s.st_mode)) {
+    tend_warn("unable to start ", dir, "/run: is a directory");
+    return 0;
+  }
+  if (access("run", X_OK) == 0) return 1;
+  if (errno == EACCES)
+    tend_warn("unable to start ", dir, "/run: not executable");
+  else
+    tend_warnsys("unable to start ", dir, "/run");
+  return 0;
+}
+
+/* A readiness channel that cannot be set up is never taken for "ready":
+   ./run is not started without it, and is tried again in a second. */
 static void start_run(void) {
   static char *const argv[] = {"./run", 0};
   cancel_restart();
   st.flags &= (unsigned char)~TEND_FLAG_NOSTART;
-  if (access("run", X_OK) < 0) {
-    tend_warnsys("unable to start ", dir, "/run");
+  if (!run_startable()) {
     schedule_restart(next_delay(0));
     return;
   }
-  unsigned long nfd = 0;
+  uint64_t nfd = 0;
   int notify[2] = {-1, -1};
-  int r = tend_sd_read_uint("notification-fd", &nfd);
-  if (r < 0 || (r && (nfd < 3 || nfd > 1023))) {
-    tend_warn("ignoring ", dir,
-              "/notification-fd: not a number from 3 to 1023");
+  int r = tend_sd_read_uint("notification-fd", 1024, &nfd);
+  if (r < 0 || (r > 0 && (nfd < 3 || nfd > 1023))) {
+    if (r < 0 && errno != EINVAL)
+      tend_warnsys("ignoring ", dir, "/notification-fd");
+    else
+      tend_warn("ignoring ", dir,
+                "/notification-fd: not a number from 3 to 1023");
     r = 0;
   }
-  if (r && (pipe2(notify, O_CLOEXEC) < 0 ||
-            fcntl(notify[0], F_SETFL, O_NONBLOCK) < 0)) {
-    tend_warnsys("unable to create the readiness pipe for ", dir);
-    r = 0;
+  if (r && pipe2(notify, O_CLOEXEC) < 0) {
+    tend_warnsys("unable to create the readiness pipe for ", dir, "/run");
+    schedule_restart(RETRY_MS);
+    return;
   }
+  if (r) fcntl(notify[0], F_SETFL, O_NONBLOCK); /* cannot fail on a pipe */
   int with_socket = access("notification-socket", F_OK) == 0;
   if (with_socket) {
     notify_sock = notify_socket_open(notify_env, sizeof notify_env);
     if (notify_sock < 0) {
-      tend_warnsys("unable to create the notification socket for ", dir);
-      with_socket = 0;
+      tend_warnsys("unable to create the notification socket for ", dir,
+                   "/run");
+      if (r) close(notify[0]), close(notify[1]);
+      schedule_restart(RETRY_MS);
+      return;
     }
   }
   pid_t pid = spawn(argv, r ? notify[1] : -1, (int)nfd, with_socket);
@@ -285,7 +350,7 @@ static void start_run(void) {
     tend_warnsys("unable to fork for ", dir, "/run");
     if (r) close(notify[0]), close(notify[1]);
     close_readiness();
-    schedule_restart(1000);
+    schedule_restart(RETRY_MS);
     return;
   }
   if (r) {
@@ -352,14 +417,17 @@ static void start_finish(void) {
   st.flags &= (unsigned char)~TEND_FLAG_STOPPING;
   tend_stamp_now(&st.when);
   dirty = 1;
-  unsigned long ms = setting("timeout-finish", 5000);
+  uint64_t ms = setting("timeout-finish", MAX_MS, 5000);
   finish_kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
 }
 
 static int down_signal(void) {
   int sig = SIGTERM;
   if (tend_sd_read_signal("down-signal", &sig) < 0) {
-    tend_warn("ignoring ", dir, "/down-signal: unknown signal");
+    if (errno == EINVAL)
+      tend_warn("ignoring ", dir, "/down-signal: unknown signal");
+    else
+      tend_warnsys("ignoring ", dir, "/down-signal");
     sig = SIGTERM;
   }
   return sig;
@@ -374,7 +442,10 @@ static unsigned helper_count(void) {
 }
 
 /* The main process is gone; whatever is left of its tree is stopped
-   before ./finish runs and before the service counts as down. */
+   before ./finish runs and before the service counts as down. Processes
+   reach us one after another, as their parents die, so every sweep
+   signals those that are new; after the cleanup's timeout, every sweep
+   sends KILL to all that is left, until nothing is. */
 static void cleanup_or_finish(void) {
   unsigned n = helper_count();
   if (!tree_alive(run_pid, helpers, n)) {
@@ -391,12 +462,16 @@ static void cleanup_or_finish(void) {
     phase = CLEANUP;
     st.flags |= TEND_FLAG_STOPPING;
     dirty = 1;
-    int sig = down_signal();
-    tree_signal(run_pid, sig, helpers, n);
-    if (sig != SIGCONT) tree_signal(run_pid, SIGCONT, helpers, n);
-    unsigned long ms = setting("timeout-kill", 0);
+    tree_forget();
+    cleanup_sig = down_signal();
+    cleanup_killing = 0;
+    uint64_t ms = setting("timeout-kill", MAX_MS, 0);
     cleanup_kill_at = now_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
   }
+  if (cleanup_killing)
+    tree_signal(run_pid, SIGKILL, helpers, n);
+  else
+    tree_stop(run_pid, cleanup_sig, helpers, n);
   sweep_at = now_ms() + SWEEP_MS;
 }
 
@@ -439,13 +514,13 @@ static void check_exited(int wstatus) {
   check_pid = 0;
   check_kill_at = NEVER;
   if (phase != RUN) return;
-  unsigned long interval = setting("check-interval", 10);
+  uint64_t interval = setting("check-interval", MAX_S, 10);
   check_at = interval ? now_ms() + (int64_t)interval * 1000 : NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
     check_failures = 0;
     return;
   }
-  unsigned long max = setting("check-failures", 3);
+  uint64_t max = setting("check-failures", MAX_COUNT, 3);
   if (++check_failures < max) return;
   char n[UINT_FMT];
   n[uint_fmt(n, check_failures)] = 0;
@@ -457,7 +532,7 @@ static void check_exited(int wstatus) {
   kill(run_pid, sig);
   if (sig != SIGCONT) kill(run_pid, SIGCONT);
   st.termsent = 1;
-  unsigned long ms = setting("timeout-kill", 0);
+  uint64_t ms = setting("timeout-kill", MAX_MS, 0);
   kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
@@ -473,7 +548,7 @@ static void start_check(void) {
     return;
   }
   check_pid = pid;
-  unsigned long s = setting("check-timeout", 5);
+  uint64_t s = setting("check-timeout", MAX_S, 5);
   check_kill_at = now_ms() + (int64_t)(s ? s : 5) * 1000;
 }
 
@@ -488,7 +563,8 @@ static void reap(void) {
       finish_exited(ws);
     else if (p == check_pid)
       check_exited(ws);
-    /* anything else was an orphan of the service, now reaped */
+    else
+      tree_reaped(p); /* an orphan of the service: its pid may be reused */
   }
   if (phase == CLEANUP) cleanup_or_finish();
 }
@@ -503,7 +579,7 @@ static void stop_run(void) {
   if (sig != SIGCONT) signal_run(SIGCONT);
   st.termsent = 1;
   st.paused = 0;
-  unsigned long ms = setting("timeout-kill", 0);
+  uint64_t ms = setting("timeout-kill", MAX_MS, 0);
   kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
@@ -545,6 +621,7 @@ static void command(char c) {
     break;
   case 'k':
     if (phase == CLEANUP) {
+      cleanup_killing = 1; /* and at every sweep until nothing is left */
       unsigned n = helper_count();
       tree_signal(run_pid, SIGKILL, helpers, n);
     } else
@@ -607,6 +684,7 @@ static void on_deadlines(int64_t now) {
   }
   if (now >= cleanup_kill_at) {
     cleanup_kill_at = NEVER;
+    cleanup_killing = 1;
     unsigned n = helper_count();
     if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
   }
@@ -629,7 +707,10 @@ static void on_deadlines(int64_t now) {
     else
       cancel_restart();
   }
-  if (now >= write_retry_at) dirty = 1;
+  if (now >= write_retry_at) {
+    write_retry_at = NEVER; /* the loop writes it now, or sets a new one */
+    dirty = 1;
+  }
 }
 
 static int64_t next_deadline(void) {
@@ -643,34 +724,6 @@ static int64_t next_deadline(void) {
   return d;
 }
 
-static void make_supervise_dir(void) {
-  if (mkdir("supervise", 0700) == 0) return;
-  if (errno != EEXIST) tend_diesys(111, "unable to create ", dir, "/supervise");
-  struct stat s;
-  if (stat("supervise", &s) == 0) {
-    if (!S_ISDIR(s.st_mode)) {
-      errno = ENOTDIR;
-      tend_diesys(111, "unable to use ", dir, "/supervise");
-    }
-    return;
-  }
-  /* a dangling symlink: create what it points to */
-  char target[4096];
-  ssize_t n = readlink("supervise", target, sizeof target - 1);
-  if (n < 0) tend_diesys(111, "unable to read ", dir, "/supervise");
-  target[n] = 0;
-  if (mkdir(target, 0700) < 0 && errno != EEXIST)
-    tend_diesys(111, "unable to create ", target);
-}
-
-static int open_fifo(char const *name, int flags) {
-  if (mkfifo(name, 0600) < 0 && errno != EEXIST)
-    tend_diesys(111, "unable to create ", dir, "/", name);
-  int fd = open(name, flags | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) tend_diesys(111, "unable to open ", dir, "/", name);
-  return fd;
-}
-
 /* What the previous supervise of this directory left: counters carry
    over, and a ./run it started that still runs is adopted, not doubled.
    What cannot be adopted (no pidfd, a ./finish, the leftovers of a stop
@@ -679,13 +732,17 @@ static int open_fifo(char const *name, int flags) {
    alone: see "Adoption" in supervise(8). */
 static void take_over(void) {
   tend_status old;
-  if (tend_status_read(&old, 0) != 1 || old.version < 1) return;
+  int r = files_read_status(&old);
+  if (r < 0 && errno != ENOENT)
+    tend_warnsys("ignoring ", dir, "/supervise/status");
+  if (r != 1 || old.version < 1) return;
   st.starts = old.starts;
   st.lastwait = old.lastwait;
   st.started = old.started;
   st.deaths = old.deaths;
   st.delay_ms = old.delay_ms;
-  if (!old.pid || old.state == TEND_STATE_DOWN) return;
+  /* 4194304 is Linux's highest pid: a larger one is no process at all */
+  if (old.pid <= 1 || old.pid > 4194304 || old.state == TEND_STATE_DOWN) return;
   pid_t pid = (pid_t)old.pid;
   tend_stamp const *since =
       old.state == TEND_STATE_RUN ? &old.started : &old.when;
@@ -706,7 +763,7 @@ static void take_over(void) {
           (unsigned char)(TEND_FLAG_ADOPTED | (old.flags & TEND_FLAG_READY));
       st.ready = old.ready;
       st.paused = old.paused;
-      unsigned long interval = setting("check-interval", 10);
+      uint64_t interval = setting("check-interval", MAX_S, 10);
       if ((st.flags & TEND_FLAG_READY) && interval &&
           access("check", X_OK) == 0)
         check_at = now_ms() + (int64_t)interval * 1000;
@@ -735,15 +792,8 @@ int main(int argc, char const *const *argv) {
       tend_diesys(111, "unable to open /dev/null");
 
   if (chdir(dir) < 0) tend_diesys(111, "unable to chdir to ", dir);
-  make_supervise_dir();
-
-  int lock =
-      open("supervise/lock", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (lock < 0) tend_diesys(111, "unable to open ", dir, "/supervise/lock");
-  if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
-    if (errno == EWOULDBLOCK) errno = EAGAIN;
-    tend_diesys(111, "unable to acquire ", dir, "/supervise/lock");
-  }
+  files_make_dir(dir);
+  files_lock(dir);
 
   sigset_t none;
   sigemptyset(&none);
@@ -760,8 +810,10 @@ int main(int argc, char const *const *argv) {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   srandom((unsigned)getpid() ^ (unsigned)now_ms());
 
-  ctl_fd = open_fifo("supervise/control", O_RDONLY);
-  open_fifo("supervise/control", O_WRONLY); /* never see EOF */
+  /* the read end, and a write end held so that we never see end of file */
+  ctl_fd = files_fifo(dir, "supervise/control", O_RDONLY);
+  if (ctl_fd < 0 || files_fifo(dir, "supervise/control", O_WRONLY) < 0)
+    tend_diesys(111, "unable to open ", dir, "/supervise/control");
 
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();

@@ -1,15 +1,26 @@
 /* What supervise's files share: the process tree, readiness by socket,
-   and adoption of a ./run left behind by a supervise that died. */
+   adoption of a ./run left behind by a supervise that died, and the files
+   of DIR/supervise/. */
 #ifndef SUPERVISE_H
 #define SUPERVISE_H
 
 #include <sys/types.h>
+#include <tend/status.h>
 
 /* tree.c: the service's process tree is its process group (./run leads its
-   own session) plus every process reparented to us, the subreaper. */
+   own session) plus every process reparented to us, the subreaper.
+   tree_alive is 1 also when the tree cannot be listed (no fd left).
+   tree_signal sends SIG to all of it; tree_stop sends SIG and CONT only to
+   what was not sent them since tree_forget (the start of a stop), so a
+   process that reaches us late gets them too, and none gets them twice.
+   tree_reaped forgets a pid that can be reused. */
 extern int tree_alive(pid_t leader, pid_t const *except, unsigned nexcept);
 extern void tree_signal(pid_t leader, int sig, pid_t const *except,
                         unsigned nexcept);
+extern void tree_stop(pid_t leader, int sig, pid_t const *except,
+                      unsigned nexcept);
+extern void tree_forget(void);
+extern void tree_reaped(pid_t pid);
 
 /* notify.c: systemd's NOTIFY_SOCKET protocol. */
 extern int notify_socket_open(char *env, unsigned envlen);
@@ -20,5 +31,15 @@ extern int notify_socket_ready(int fd, pid_t leader);
    process group, started since boot, is not; -1 if PID is not ours. */
 extern int adopt_check(pid_t pid, unsigned long long started_unix);
 extern int adopt_watch(pid_t pid);
+
+/* files.c, all relative to DIR, the current directory (DIR for messages):
+   supervise/ is created (or the target of a dangling symlink); the lock
+   taken or a fatal error; a FIFO opened, replacing whatever else is
+   there (-1 and errno if impossible); the old status read (as
+   tend_status_read, but only from a regular file, without blocking). */
+extern void files_make_dir(char const *dir);
+extern int files_lock(char const *dir);
+extern int files_fifo(char const *dir, char const *name, int flags);
+extern int files_read_status(tend_status *st);
 
 #endif

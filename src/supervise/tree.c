@@ -1,7 +1,9 @@
 /* The whole process tree of a service, so that a stop leaves nothing
    behind: the process group of ./run (it leads its own session), and every
    process the kernel reparented to supervise, which is a child subreaper,
-   such as a daemon that double-forked out of the group. */
+   such as a daemon that double-forked out of the group. Processes reach
+   supervise one by one, as their parents die: each sweep of a stop looks
+   again and signals the newcomers. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -10,10 +12,19 @@
 #include <skalibs/types.h>
 #include "supervise.h"
 
+/* The children signalled since the stop began. Should a tree hold more
+   than this, the rest get the signal again at every sweep: twice is
+   better than never. */
+#define RECORD 128
+static pid_t signalled[RECORD];
+static unsigned nsignalled;
+static int group_signalled;
+
 /* Calls FN on each child of ours listed in /proc (Linux), but those in
-   EXCEPT; returns how many there were. */
-static unsigned each_child(void (*fn)(pid_t, int), int sig, pid_t const *except,
-                           unsigned nexcept) {
+   EXCEPT; returns how many there were, or -1 if the list cannot be read
+   for want of a descriptor or memory (there may be children). */
+static int each_child(void (*fn)(pid_t, int), int sig, pid_t const *except,
+                      unsigned nexcept) {
   char path[64] = "/proc/self/task/";
   size_t n = 16;
   n += pid_fmt(path + n, getpid());
@@ -21,9 +32,10 @@ static unsigned each_child(void (*fn)(pid_t, int), int sig, pid_t const *except,
   for (unsigned i = 0; i < sizeof tail; i++)
     path[n + i] = tail[i];
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  if (fd < 0)
+    return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? -1 : 0;
   char buf[512];
-  unsigned found = 0;
+  int found = 0;
   pid_t pid = 0;
   int digits = 0;
   for (;;) {
@@ -62,10 +74,40 @@ static void signal_child(pid_t pid, int sig) {
 
 int tree_alive(pid_t leader, pid_t const *except, unsigned nexcept) {
   if (leader > 0 && kill(-leader, 0) == 0) return 1;
-  return each_child(0, 0, except, nexcept) > 0;
+  return each_child(0, 0, except, nexcept) != 0;
 }
 
 void tree_signal(pid_t leader, int sig, pid_t const *except, unsigned nexcept) {
   if (leader > 0) kill(-leader, sig);
   each_child(signal_child, sig, except, nexcept);
+}
+
+static void stop_child(pid_t pid, int sig) {
+  for (unsigned i = 0; i < nsignalled; i++)
+    if (signalled[i] == pid) return;
+  if (nsignalled < RECORD) signalled[nsignalled++] = pid;
+  signal_child(pid, sig);
+  if (sig != SIGCONT) signal_child(pid, SIGCONT);
+}
+
+void tree_stop(pid_t leader, int sig, pid_t const *except, unsigned nexcept) {
+  if (!group_signalled && leader > 0) {
+    kill(-leader, sig);
+    if (sig != SIGCONT) kill(-leader, SIGCONT);
+  }
+  group_signalled = 1;
+  each_child(stop_child, sig, except, nexcept);
+}
+
+void tree_forget(void) {
+  nsignalled = 0;
+  group_signalled = 0;
+}
+
+void tree_reaped(pid_t pid) {
+  for (unsigned i = 0; i < nsignalled; i++)
+    if (signalled[i] == pid) {
+      signalled[i] = signalled[--nsignalled];
+      return;
+    }
 }

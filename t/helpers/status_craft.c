@@ -61,7 +61,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(f, "paused"))
       st.paused = (unsigned char)n;
     else if (!strcmp(f, "want"))
-      st.want = (unsigned char)(*v == 'u' || *v == 'd' ? *v : n);
+      st.want =
+          (unsigned char)(*v == 'u' || *v == 'd' ? (unsigned long long)*v : n);
     else if (!strcmp(f, "termsent"))
       st.termsent = (unsigned char)n;
     else if (!strcmp(f, "state"))

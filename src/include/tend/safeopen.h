@@ -18,6 +18,12 @@
    O_NONBLOCK stays set on the fd: clear it with tend_fd_block if needed. */
 extern int tend_open_typed(int dfd, char const *name, int flags, mode_t type);
 
+/* The same, but a symlink is followed (its target's type is checked):
+   for files in a directory only its owner can write, where a symlink is
+   the owner's choice (the setting files of a service directory). */
+extern int tend_open_typed_follow(int dfd, char const *name, int flags,
+                                  mode_t type);
+
 /* Clears O_NONBLOCK. Returns 0, or -1 with errno set. */
 extern int tend_fd_block(int fd);
 

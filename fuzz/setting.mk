@@ -1,0 +1,2 @@
+FUZZERS += setting
+setting_FUZZ_SRCS =
