@@ -18,8 +18,9 @@ static struct svlog_dir dirs[ARGS_MAX];
 static struct svlog_status statuses[ARGS_MAX];
 static char *obufs[ARGS_MAX];
 static uint64_t file_bytes[ARGS_MAX]; /* in the file being written */
-static char out0[2 * IN_MAX + 2];     /* what the first directory got */
+static char out0[IN_MAX + 2];         /* what the first directory got */
 static size_t out0_len;
+static int whole; /* it sees every line unstamped: out0 is the input */
 
 int64_t svlog_now_ns(void) {
   return 0;
@@ -27,7 +28,7 @@ int64_t svlog_now_ns(void) {
 
 void svlog_dir_flush(struct svlog_dir *d) {
   unsigned i = (unsigned)(d - dirs);
-  if (i == 0) {
+  if (i == 0 && whole) {
     if (out0_len + d->olen > sizeof out0) abort();
     memcpy(out0 + out0_len, d->obuf, d->olen);
     out0_len += d->olen;
@@ -78,7 +79,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size) {
   }
   out0_len = 0;
   /* the first directory sees every line unstamped: it must get them all */
-  int whole = sv.ndirs && sv.stamping == STAMP_NONE;
+  whole = sv.ndirs && sv.stamping == STAMP_NONE;
   for (unsigned i = 0; i < sv.nactions && actions[i].kind != ACT_DIR; i++)
     if (actions[i].kind == ACT_SELECT || actions[i].kind == ACT_DESELECT)
       whole = 0;
