@@ -10,6 +10,15 @@
 cd "$T" || exit 1
 # from_fifo FIFO CMD...: spawn CMD reading FIFO, its stderr in FIFO.err
 from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&- 4>&- 2>"$f.err"' sh "$@"; }
+# new_fifo: a fresh FIFO $F on fd 3 (lines one section leaves in its pipe
+# never reach the next)
+new_fifo() {
+  _nf=$((${_nf:-0} + 1))
+  exec 3>&-
+  mkfifo "fifo$_nf"
+  exec 3<>"fifo$_nf"
+  F=fifo$_nf
+}
 # in_log DIR LINE: LINE is in one of DIR's files
 in_log() { cat "$1"/@* "$1"/current 2>/dev/null | grep -qx "$2"; }
 # unchanged FILE: the content and mode saved by keep are still there
@@ -29,33 +38,33 @@ keep outside/processed
 
 # ---- symlinks in the log directory: refused with one warning, then
 # ---- svlog goes on once the entry is gone, and nothing is lost
-mkfifo fifo
-exec 3<>fifo
 for name in current lock state; do
   mkdir "l$name"
   ln -s "$T/outside/$name" "l$name/$name"
-  from_fifo fifo "$BIN/svlog" "./l$name"
+  new_fifo
+  from_fifo "$F" "$BIN/svlog" "./l$name"
   pid=$SPAWNED
   echo "to $name" >&3
   ok "a symlink at $name: svlog says it will not use it" \
-    waitfor 5 grep -q "svlog: warning: unable to [a-z]* $name in ./l$name; pausing, will retry: file of the wrong type" fifo.err
+    waitfor 5 grep -q "svlog: warning: unable to [a-z]* $name in ./l$name; pausing, will retry: file of the wrong type" "$F.err"
   ok "the file it points to is untouched (content and mode)" unchanged "outside/$name"
   ok "svlog keeps running" kill -0 "$pid"
   rm "l$name/$name"
   ok "once the symlink is gone, the line is logged" waitfor 5 in_log "l$name" "to $name"
-  ok "and svlog says it resumed" grep -q "svlog: warning: resumed writing" fifo.err
+  ok "and svlog says it resumed" grep -q "svlog: warning: resumed writing" "$F.err"
   ok "$name is now a file of svlog's own" test -f "l$name/$name" -a ! -L "l$name/$name"
+  is "$(grep -c 'pausing, will retry' "$F.err")" 1 "the warning is given once"
   kill -TERM "$pid"
   waitfor 5 gone "$pid"
 done
-is "$(grep -c 'pausing, will retry' fifo.err)" 1 "the warning is given once"
 
 mkdir dangling
 ln -s "$T/outside/created" dangling/current
-from_fifo fifo "$BIN/svlog" ./dangling
+new_fifo
+from_fifo "$F" "$BIN/svlog" ./dangling
 pid=$SPAWNED
 echo dangling >&3
-waitfor 5 grep -q "pausing, will retry" fifo.err
+waitfor 5 grep -q "pausing, will retry" "$F.err"
 ok "a dangling symlink at current creates no file where it points" test ! -e outside/created
 kill -TERM "$pid"
 waitfor 5 gone "$pid"
@@ -63,11 +72,12 @@ waitfor 5 gone "$pid"
 # crash recovery meets symlinks: previous (no processor), processed (u+x)
 mkdir rec
 ln -s "$T/outside/previous" rec/previous
-from_fifo fifo "$BIN/svlog" ./rec
+new_fifo
+from_fifo "$F" "$BIN/svlog" ./rec
 pid=$SPAWNED
 echo rec >&3
 ok "a symlink at previous is not finished" \
-  waitfor 5 grep -q "unable to finish previous in ./rec; pausing, will retry: file of the wrong type" fifo.err
+  waitfor 5 grep -q "unable to finish previous in ./rec; pausing, will retry: file of the wrong type" "$F.err"
 ok "what it points to keeps its mode" unchanged outside/previous
 rm rec/previous
 ok "once it is gone, svlog goes on" waitfor 5 in_log rec rec
@@ -91,7 +101,8 @@ ok "the file it points to is untouched" unchanged outside/eq
 # the processor's files: planted while svlog runs, they are replaced, not
 # written through; a symlink at previous is never given to the processor
 mkdir proc
-from_fifo fifo "$BIN/svlog" '!cat; while [ ! -e ../go ]; do sleep 0.01; done; echo new >&5' ./proc
+new_fifo
+from_fifo "$F" "$BIN/svlog" '!cat; while [ ! -e ../go ]; do sleep 0.01; done; echo new >&5' ./proc
 pid=$SPAWNED
 echo one >&3
 waitfor 5 in_log proc one
@@ -116,11 +127,12 @@ mkdir prev
 printf 'x\n' >prev/current
 chmod 744 prev/current
 ln -s "$T/outside/previous" prev/previous
-from_fifo fifo "$BIN/svlog" '!cat' ./prev
+new_fifo
+from_fifo "$F" "$BIN/svlog" '!cat' ./prev
 pid=$SPAWNED
 ok "a processor is not run on a symlink at previous" \
-  waitfor 5 grep -q "svlog: warning: unable to open ./prev/previous for the processor: file of the wrong type" fifo.err
-ok "the failure is reported" grep -q "processor of ./prev failed" fifo.err
+  waitfor 5 grep -q "svlog: warning: unable to open ./prev/previous for the processor: file of the wrong type" "$F.err"
+ok "the failure is reported" grep -q "processor of ./prev failed" "$F.err"
 ok "nothing from outside reaches the log" no_secret prev
 kill -TERM "$pid"
 waitfor 5 gone "$pid"
@@ -148,7 +160,8 @@ is "$(ls bigsize2 | grep -c '^@'):$(cat err)" \
 echo x | "$BIN/svlog" sk ./d 2>err
 is "$?:$(cat err)" "100:svlog: fatal: invalid size in sk" "a size without digits is refused"
 
-from_fifo fifo "$BIN/svlog" a200000d n5 ./age
+new_fifo
+from_fifo "$F" "$BIN/svlog" a200000d n5 ./age
 pid=$SPAWNED
 for i in 1 2 3 4 5 6 7 8; do
   echo "line $i" >&3
@@ -158,7 +171,7 @@ kill -TERM "$pid"
 waitfor 5 gone "$pid"
 is "$(ls age | grep -c '^@')" 0 "a200000d (meant as never) does not rotate"
 is "$(grep -c line age/current)" 8 "and no line is lost"
-is "$(cat fifo.err)" "svlog: warning: age too large, using 36500 days: a200000d" \
+is "$(cat "$F.err")" "svlog: warning: age too large, using 36500 days: a200000d" \
   "the cap is said"
 echo x | "$BIN/svlog" a36500d ./age2 2>err
 is "$?:$(cat err)" "0:" "36500 days is the ceiling, not capped"
@@ -166,13 +179,16 @@ echo x | "$BIN/svlog" a ./age3 2>err
 is "$?:$(cat err)" "100:svlog: fatal: invalid age in a" "an age without digits is refused"
 
 # ---- an unfinished line with an age option costs no CPU (defect 8)
-from_fifo fifo "$BIN/svlog" a1 s1000000 ./spin
+new_fifo
+from_fifo "$F" "$BIN/svlog" a1 s1000000 ./spin
 pid=$SPAWNED
 echo first >&3
 waitfor 5 in_log spin first
-head -c 100000 /dev/zero | tr '\0' x >&3
+# longer than svlog's input buffer, whatever the pipe's size: its start is
+# written in pieces, and the rest waits for its newline
+head -c 200000 /dev/zero | tr '\0' x >&3
 ok "the start of a long line is written" \
-  waitfor 5 sh -c '[ "$(wc -c <spin/current)" -gt 90000 ]'
+  waitfor 5 sh -c '[ "$(wc -c <spin/current)" -gt 190000 ]'
 sleep 1.1 # the age passes while the line is unfinished: a window to measure
 # CPU time, and (whatever the load) how often svlog reads its copy of the pipe
 t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
@@ -186,26 +202,27 @@ ok "and svlog does not loop ($((r1 - r0)) reads in 1 s)" test $((r1 - r0)) -le 1
 echo >&3
 ok "when the line ends, current is rotated by age" \
   waitfor 5 sh -c 'ls spin | grep -q "^@.*\.s$"'
-is "$(cat spin/@*.s | wc -c | tr -d ' ')" 100007 "with the whole line in it"
+is "$(cat spin/@*.s | wc -c | tr -d ' ')" 200007 "with the whole line in it"
 kill -TERM "$pid"
 waitfor 5 gone "$pid"
 
 # ---- a failing processor (defect 10): retried 1 s, 2 s, 4 s ... apart,
 # ---- shown in DIR/trouble, and TERM still works
 seq 1 3000 >lines
-from_fifo fifo "$BIN/svlog" s4096 '!typo-no-such-processor' ./fail
+new_fifo
+from_fifo "$F" "$BIN/svlog" s4096 '!typo-no-such-processor' ./fail
 pid=$SPAWNED
 spawn sh -c 'cat lines >&3'
 ok "a failed processor is run again after 1 s, then 2 s, then 4 s" \
-  waitfor 10 grep -q "svlog: warning: processor of ./fail failed; will run it again in 4 seconds: exit status 127" fifo.err
-is "$(grep -c 'processor of ./fail failed' fifo.err)" 3 "one warning per failure"
+  waitfor 10 grep -q "svlog: warning: processor of ./fail failed; will run it again in 4 seconds: exit status 127" "$F.err"
+is "$(grep -c 'processor of ./fail failed' "$F.err")" 3 "one warning per failure"
 ok "DIR/trouble says what holds the log up" waitfor 5 grep -q \
   "^@[0-9a-f]\{24\} processor failed 3 times in a row; will run it again in 4 seconds: exit status 127$" fail/trouble
 kill -TERM "$pid"
 ok "TERM makes svlog leave within a second" waitfor 1 gone "$pid"
 gone "$pid" && wait "$pid"
 is "$?" 111 "with 111: the lines not written are still in the pipe"
-from_fifo fifo "$BIN/svlog" s4096 '!cat' ./fail
+from_fifo "$F" "$BIN/svlog" s4096 '!cat' ./fail
 pid=$SPAWNED
 ok "with a working processor, every line gets through" \
   waitfor 10 sh -c 'cat fail/@* fail/current 2>/dev/null | sort -n -u | cmp -s - lines'
@@ -214,7 +231,8 @@ kill -TERM "$pid"
 waitfor 5 gone "$pid"
 
 # a processor that hangs: TERM within a second, the processor stopped too
-from_fifo fifo "$BIN/svlog" s4096 '!cat; echo $$ >../hang.pid; exec sleep 1000' ./hang
+new_fifo
+from_fifo "$F" "$BIN/svlog" s4096 '!cat; echo $$ >../hang.pid; exec sleep 1000' ./hang
 pid=$SPAWNED
 spawn sh -c 'cat lines >&3'
 waitfor 5 test -s hang.pid
@@ -224,7 +242,7 @@ kill -TERM "$pid"
 ok "TERM makes svlog leave within a second" waitfor 1 gone "$pid"
 ok "and the processor is stopped" waitfor 1 gone "$(cat hang.pid)"
 ok "previous stays for the next svlog" test -f hang/previous
-from_fifo fifo "$BIN/svlog" s4096 '!cat' ./hang
+from_fifo "$F" "$BIN/svlog" s4096 '!cat' ./hang
 pid=$SPAWNED
 ok "which processes it, and nothing is lost" \
   waitfor 10 sh -c 'cat hang/@* hang/current 2>/dev/null | sort -n -u | cmp -s - lines'
