@@ -85,9 +85,8 @@ is "$(cat errors/current)" "error b" "the second gets only errors"
 is "$(cat info/current | tr '\n' ,)" "info a,error b," "selection carries on from the actions before: + adds back"
 
 # errors
-"$BIN/svlog" </dev/null 2>err
-is "$?" 100 "no script is a usage error (100)"
-like "$(cat err)" "svlog: usage: svlog script..." "the usage line names the program"
+printf 'a\nb' | "$BIN/svlog" >out 2>err
+is "$?:$(cat out err)" "0:" "no script: the input is read, nothing is printed, exit 0 (as multilog)"
 echo x | "$BIN/svlog" ./ok xyz 2>err
 is "$?" 100 "an unknown action is refused (100)"
 is "$(cat err)" "svlog: fatal: unknown action: xyz" "and named"

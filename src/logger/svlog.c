@@ -15,392 +15,57 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tend/msg.h>
-#include <tend/tai64n.h>
+#include <tend/safeopen.h>
 #include "svlog.h"
 
-#define USAGE "svlog script..."
 #define IN_MIN 65536
 #define IN_MAX 98304 /* with the buffers, under 1 MB resident */
 #ifndef IN_WANT
 #define IN_WANT 131072
 #endif
-#define SIZE_DEFAULT 99999
-#define SIZE_MIN 4096
-#define SIZE_LIMIT ((uint64_t)1 << 40)
-#define KEEP_DEFAULT 10
+#define TIMEOUT_MAX 86400000 /* ms: a far deadline is looked at once a day */
 
-enum stamping { STAMP_NONE, STAMP_TAI64N, STAMP_ISO };
-
-static struct svlog_action *actions;
-static unsigned nactions;
-static struct svlog_dir *dirs;
-static unsigned ndirs;
-static struct svlog_status *statuses;
-static unsigned nstatuses;
-static enum stamping stamping;
-static int need_view; /* patterns, e or = look at the line */
-
+static struct svlog sv = {.errfd = 2};
 static char *inbuf;
 static size_t incap;
 static int sigfd = -1; /* read end of the self-pipe */
 static int selfpipe_w = -1;
 static volatile sig_atomic_t got_term, got_alrm, got_chld, got_io;
 static int pipe_mode;
+static int reading; /* input has been read: leaving on TERM may lose it */
 static int want_exit, want_rotate;
-static int mid_line; /* the last piece written did not end its line */
 
-/* the stamp of the batch being written */
-static char stamp[40];
-static size_t stamp_len;
-static int stamp_fresh;
-
-/* Options that apply to the directories after them. */
-static uint64_t parse_size(char const *s, char const *arg) {
-  uint64_t n = 0;
-  if (!*s) tend_die(100, "invalid size in ", arg);
-  for (; *s >= '0' && *s <= '9'; s++) {
-    if (n > SIZE_LIMIT) break;
-    n = n * 10 + (uint64_t)(*s - '0');
-  }
-  switch (*s) {
-  case 0: break;
-  case 'k':
-  case 'K':
-    n <<= 10;
-    s++;
-    break;
-  case 'M':
-    n <<= 20;
-    s++;
-    break;
-  case 'G':
-    n <<= 30;
-    s++;
-    break;
-  default: tend_die(100, "invalid size in ", arg);
-  }
-  if (*s) tend_die(100, "invalid size in ", arg);
-  if (n < SIZE_MIN) n = SIZE_MIN;
-  if (n > SIZE_LIMIT) n = SIZE_LIMIT;
-  return n;
+static void script_warning(char const *what, char const *arg) {
+  tend_warn(what, arg);
 }
 
-static uint64_t parse_age(char const *s, char const *arg) {
-  uint64_t n = 0, unit = 1;
-  if (!*s) tend_die(100, "invalid age in ", arg);
-  for (; *s >= '0' && *s <= '9'; s++) {
-    if (n > 100000000) tend_die(100, "age too large in ", arg);
-    n = n * 10 + (uint64_t)(*s - '0');
+static void parse_script(int argc, char const *const *argv) {
+  char const *bad;
+  char const *err = svlog_script_parse(&sv, argc, argv, &bad, script_warning);
+  if (!err) return;
+  if (!*err) { /* name the place of what cannot be shown */
+    char num[12], *o = num + sizeof num;
+    unsigned n = 0;
+    while (argv[n] != bad)
+      n++;
+    *--o = 0;
+    n++;
+    do
+      *--o = (char)('0' + n % 10);
+    while (n /= 10);
+    tend_die(100, "empty action in the script (argument ", o, ")");
   }
-  switch (*s) {
-  case 0: break;
-  case 's': s++; break;
-  case 'm':
-    unit = 60;
-    s++;
-    break;
-  case 'h':
-    unit = 3600;
-    s++;
-    break;
-  case 'd':
-    unit = 86400;
-    s++;
-    break;
-  default: tend_die(100, "invalid age in ", arg);
-  }
-  if (*s) tend_die(100, "invalid age in ", arg);
-  return n * unit * 1000000000;
-}
-
-static void parse_script(int argc, char **argv) {
-  uint64_t size = SIZE_DEFAULT, age = 0;
-  unsigned keep = KEEP_DEFAULT;
-  char const *processor = 0;
-  for (int i = 0; i < argc; i++) {
-    char const *a = argv[i];
-    struct svlog_action *act = &actions[nactions];
-    switch (a[0]) {
-    case 't':
-    case 'T':
-      /* like multilog: a stamp is only added by the first action */
-      if (i == 0 && !a[1])
-        stamping = a[0] == 't' ? STAMP_TAI64N : STAMP_ISO;
-      else if (a[1])
-        tend_die(100, "unknown action: ", a);
-      break;
-    case '+':
-    case '-':
-      act->kind = a[0] == '+' ? ACT_SELECT : ACT_DESELECT;
-      act->arg = a + 1;
-      nactions++;
-      need_view = 1;
-      break;
-    case 'e':
-      if (a[1]) tend_die(100, "unknown action: ", a);
-      act->kind = ACT_ERR;
-      nactions++;
-      need_view = 1;
-      break;
-    case 's': size = parse_size(a + 1, a); break;
-    case 'a': age = parse_age(a + 1, a); break;
-    case 'n': {
-      char const *s = a + 1;
-      unsigned n = 0;
-      if (!*s) tend_die(100, "invalid number in ", a);
-      for (; *s >= '0' && *s <= '9'; s++)
-        if (n < 1000000) n = n * 10 + (unsigned)(*s - '0');
-      if (*s) tend_die(100, "invalid number in ", a);
-      keep = n < 2 ? 2 : n;
-      break;
-    }
-    case '!': processor = a[1] ? a + 1 : 0; break;
-    case '=':
-      if (!a[1]) tend_die(100, "missing file name in ", a);
-      act->kind = ACT_STATUS;
-      act->arg = a + 1;
-      act->index = nstatuses;
-      statuses[nstatuses++].path = a + 1;
-      nactions++;
-      need_view = 1;
-      break;
-    case '.':
-    case '/': {
-      struct svlog_dir *d = &dirs[ndirs];
-      act->kind = ACT_DIR;
-      act->arg = a;
-      act->index = ndirs++;
-      nactions++;
-      d->path = a;
-      d->size_max = size;
-      d->keep = keep;
-      d->age_max_ns = age;
-      d->processor = processor;
-      break;
-    }
-    default: tend_die(100, "unknown action: ", a);
-    }
-  }
-}
-
-/* ---- stamps ---- */
-
-static char *put_digits(char *out, unsigned long v, int width) {
-  for (int i = width - 1; i >= 0; i--, v /= 10)
-    out[i] = (char)('0' + v % 10);
-  return out + width;
-}
-
-/* 2026-11-25T09:02:13.792521Z and a space, in UTC. The date comes from the
-   day count by the usual era arithmetic (400-year cycles of 146097 days);
-   no strftime, which would pull the whole time zone machinery into a
-   long-lived process. */
-static void iso_stamp(time_t t, unsigned long us) {
-  long long days = (long long)t / 86400, secs = (long long)t % 86400;
-  if (secs < 0) {
-    secs += 86400;
-    days--;
-  }
-  days += 719468; /* from 1970-01-01 to 0000-03-01 */
-  long long era = (days >= 0 ? days : days - 146096) / 146097;
-  long long doe = days - era * 146097;
-  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long long mp = (5 * doy + 2) / 153;
-  long long day = doy - (153 * mp + 2) / 5 + 1;
-  long long month = mp < 10 ? mp + 3 : mp - 9;
-  long long year = yoe + era * 400 + (month <= 2);
-  char *o = stamp;
-  o = put_digits(o, (unsigned long)year, 4);
-  *o++ = '-';
-  o = put_digits(o, (unsigned long)month, 2);
-  *o++ = '-';
-  o = put_digits(o, (unsigned long)day, 2);
-  *o++ = 'T';
-  o = put_digits(o, (unsigned long)(secs / 3600), 2);
-  *o++ = ':';
-  o = put_digits(o, (unsigned long)(secs / 60 % 60), 2);
-  *o++ = ':';
-  o = put_digits(o, (unsigned long)(secs % 60), 2);
-  *o++ = '.';
-  o = put_digits(o, us, 6);
-  *o++ = 'Z';
-  *o++ = ' ';
-  stamp_len = (size_t)(o - stamp);
-}
-
-static void make_stamp(void) {
-  struct timespec ts;
-  if (stamp_fresh || stamping == STAMP_NONE) return;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  if (stamping == STAMP_TAI64N) {
-    tend_stamp s;
-    char packed[TEND_TAI64N_LEN];
-    tend_stamp_from_timespec(&s, &ts);
-    tend_tai64n_pack(packed, &s);
-    stamp[0] = '@';
-    tend_tai64n_hex(stamp + 1, packed);
-    stamp[1 + TEND_TAI64N_HEXLEN] = ' ';
-    stamp_len = 2 + TEND_TAI64N_HEXLEN;
-  } else {
-    iso_stamp(ts.tv_sec, (unsigned long)ts.tv_nsec / 1000);
-  }
-  stamp_fresh = 1;
-}
-
-/* ---- writing into directories ---- */
-
-/* Gather bytes for current; a full buffer is written out. */
-static void dir_put(struct svlog_dir *d, char const *s, size_t n) {
-  while (n) {
-    if (d->olen == SVLOG_OBUF) svlog_dir_flush(d);
-    size_t k = SVLOG_OBUF - d->olen;
-    if (k > n) k = n;
-    memcpy(d->obuf + d->olen, s, k);
-    d->olen += k;
-    s += k;
-    n -= k;
-  }
-}
-
-/* Append bytes to current; a file never grows past its size: a line longer
-   than the size is cut where the file is full. */
-static void dir_emit(struct svlog_dir *d, char const *s, size_t n) {
-  while (n) {
-    if (d->cur_bytes >= d->size_max) svlog_dir_rotate(d);
-    uint64_t room = d->size_max - d->cur_bytes;
-    size_t k = n < room ? n : (size_t)room;
-    if (!d->cur_bytes) d->started_ns = svlog_now_ns();
-    dir_put(d, s, k);
-    d->cur_bytes += k;
-    s += k;
-    n -= k;
-  }
-}
-
-static void dir_line_start(struct svlog_dir *d, char const *p, size_t len,
-                           int addnl, int complete) {
-  uint64_t total = stamp_len + len + (addnl ? 1 : 0);
-  /* rotate at the line boundary before current would exceed the size */
-  if (d->cur_bytes && d->cur_bytes + total > d->size_max) svlog_dir_rotate(d);
-  (void)complete;
-  if (stamp_len) dir_emit(d, stamp, stamp_len);
-  dir_emit(d, p, len);
-  if (addnl) dir_emit(d, "\n", 1);
-}
-
-/* ---- selection ---- */
-
-static void err_line(char const *view, size_t vlen, int longer) {
-  char out[SVLOG_E_MAX + 4];
-  size_t n = vlen;
-  if (n > SVLOG_E_MAX) {
-    n = SVLOG_E_MAX;
-    longer = 1;
-  }
-  memcpy(out, view, n);
-  if (longer) {
-    memcpy(out + n, "...", 3);
-    n += 3;
-  }
-  out[n++] = '\n';
-  if (write(2, out, n) < 0) { /* stderr gone: nothing to do */
-  }
-}
-
-/* A new line starts: decide where it goes. view is the stamped line as the
-   patterns see it (at most 1000 bytes); longer: the line goes on. */
-static void select_line(char const *p, size_t content, int complete) {
-  char view[SVLOG_MATCH_MAX];
-  size_t vlen = 0;
-  int longer = 0;
-  int sel = 1;
-  if (need_view) {
-    size_t k = content;
-    memcpy(view, stamp, stamp_len);
-    vlen = stamp_len;
-    if (k > SVLOG_MATCH_MAX - vlen) k = SVLOG_MATCH_MAX - vlen;
-    memcpy(view + vlen, p, k);
-    vlen += k;
-    longer = !complete || vlen < stamp_len + content;
-  }
-  for (unsigned i = 0; i < nactions; i++) {
-    struct svlog_action *a = &actions[i];
-    switch (a->kind) {
-    case ACT_SELECT:
-      if (!sel && svlog_match(a->arg, view, vlen)) sel = 1;
-      break;
-    case ACT_DESELECT:
-      if (sel && svlog_match(a->arg, view, vlen)) sel = 0;
-      break;
-    case ACT_ERR:
-      if (sel) err_line(view, vlen, longer);
-      break;
-    case ACT_STATUS:
-      if (sel) {
-        struct svlog_status *s = &statuses[a->index];
-        memset(s->line, '\n', SVLOG_STATUS_LEN);
-        memcpy(s->line, view, vlen);
-        s->dirty = 1;
-      }
-      break;
-    case ACT_DIR: dirs[a->index].selected = sel; break;
-    }
-  }
-}
-
-/* One line, or a piece of one: has_nl when p ends with its newline, addnl
-   when the line ends here without one (end of input). */
-static void piece(char const *p, size_t len, int has_nl, int addnl) {
-  int complete = has_nl || addnl;
-  if (!mid_line) {
-    make_stamp();
-    select_line(p, len - (has_nl ? 1 : 0), complete);
-    for (unsigned i = 0; i < ndirs; i++)
-      if (dirs[i].selected) dir_line_start(&dirs[i], p, len, addnl, complete);
-  } else {
-    for (unsigned i = 0; i < ndirs; i++)
-      if (dirs[i].selected) {
-        dir_emit(&dirs[i], p, len);
-        if (addnl) dir_emit(&dirs[i], "\n", 1);
-      }
-  }
-  mid_line = !complete;
-}
-
-/* Write out the complete lines of buf; forced: the buffer holds no end of
-   line and cannot grow, so the start of a long line goes out now; final: no
-   more input, a partial line gets its newline. Returns the bytes used. */
-static size_t process(char const *buf, size_t n, int forced, int final) {
-  size_t pos = 0;
-  stamp_fresh = 0;
-  while (pos < n) {
-    char const *nl = memchr(buf + pos, '\n', n - pos);
-    if (nl) {
-      size_t end = (size_t)(nl - buf) + 1;
-      piece(buf + pos, end - pos, 1, 0);
-      pos = end;
-    } else if (forced || final) {
-      piece(buf + pos, n - pos, 0, final);
-      pos = n;
-    } else
-      break;
-  }
-  return pos;
-}
-
-static void end_of_input(void) {
-  if (mid_line) piece("", 0, 0, 1);
+  tend_die(100, err, bad);
 }
 
 /* Everything of this batch reaches the disk (or the status files) before
    the batch leaves the pipe. */
 static void commit(void) {
-  for (unsigned i = 0; i < ndirs; i++)
-    svlog_dir_flush(&dirs[i]);
+  for (unsigned i = 0; i < sv.ndirs; i++)
+    svlog_dir_flush(&sv.dirs[i]);
   svlog_stall_clear();
-  for (unsigned i = 0; i < nstatuses; i++) {
-    struct svlog_status *s = &statuses[i];
+  for (unsigned i = 0; i < sv.nstatuses; i++) {
+    struct svlog_status *s = &sv.statuses[i];
     if (!s->dirty) continue;
     s->dirty = 0;
     if (pwrite(s->fd, s->line, SVLOG_STATUS_LEN, 0) != SVLOG_STATUS_LEN)
@@ -415,8 +80,8 @@ static void reap(void) {
     int wstatus;
     pid_t pid = waitpid(-1, &wstatus, WNOHANG);
     if (pid <= 0) return;
-    for (unsigned i = 0; i < ndirs; i++)
-      if (svlog_dir_reap(&dirs[i], pid, wstatus)) break;
+    for (unsigned i = 0; i < sv.ndirs; i++)
+      if (svlog_dir_reap(&sv.dirs[i], pid, wstatus)) break;
   }
 }
 
@@ -450,27 +115,44 @@ static void read_signals(void) {
   }
 }
 
-/* While a write is retried: a TERM under a pipe may leave at once, since
-   the unwritten lines are still in the pipe. */
-static void stall_hook(void) {
+int svlog_pause(int ms) {
+  struct pollfd p = {.fd = sigfd, .events = POLLIN};
+  poll(&p, 1, ms);
   read_signals();
-  if (want_exit && pipe_mode)
-    tend_die(111, "leaving on TERM with unwritten lines left in the pipe");
+  return want_exit;
+}
+
+/* While a log directory holds svlog up (a write retried, a processor
+   awaited): a TERM under a pipe may leave at once, since the unwritten
+   lines are still in the pipe; so may a TERM before any input was read. */
+int svlog_blocked(void) {
+  read_signals();
+  if (want_exit && (pipe_mode || !reading)) {
+    for (unsigned i = 0; i < sv.ndirs; i++)
+      svlog_dir_kill_processor(&sv.dirs[i]);
+    tend_die(111, pipe_mode
+                      ? "leaving on TERM with unwritten lines left in the pipe"
+                      : "leaving on TERM before reading any input");
+  }
+  return want_exit;
 }
 
 /* Rotations asked for by ALRM or by age, processors to run again; returns
-   the milliseconds until the next such deadline, or -1. */
+   the milliseconds until the next such deadline, or -1. A line being
+   written in pieces holds rotations back: its end comes with input, which
+   wakes the loop anyway, so its age is no deadline. */
 static int timers(void) {
   int64_t now = svlog_now_ns(), next = -1;
-  for (unsigned i = 0; i < ndirs; i++) {
-    struct svlog_dir *d = &dirs[i];
+  for (unsigned i = 0; i < sv.ndirs; i++) {
+    struct svlog_dir *d = &sv.dirs[i];
     int64_t due = -1;
-    if (!mid_line &&
-        (want_rotate || (d->age_max_ns && d->started_ns >= 0 &&
-                         now - d->started_ns >= (int64_t)d->age_max_ns)))
-      if (d->cur_bytes) svlog_dir_rotate(d);
-    if (d->age_max_ns && d->started_ns >= 0)
-      due = d->started_ns + (int64_t)d->age_max_ns;
+    if (!sv.mid_line) {
+      if (want_rotate || (d->age_max_ns && d->started_ns >= 0 &&
+                          now - d->started_ns >= (int64_t)d->age_max_ns))
+        if (d->cur_bytes) svlog_dir_rotate(d);
+      if (d->age_max_ns && d->started_ns >= 0)
+        due = d->started_ns + (int64_t)d->age_max_ns;
+    }
     if (d->proc_retry_ns >= 0 && !d->proc_pid) {
       if (d->proc_retry_ns <= now)
         svlog_dir_retry(d);
@@ -479,10 +161,12 @@ static int timers(void) {
     }
     if (due >= 0 && (next < 0 || due < next)) next = due;
   }
-  if (!mid_line) want_rotate = 0;
+  if (!sv.mid_line) want_rotate = 0;
   if (next < 0) return -1;
   now = svlog_now_ns();
-  return next <= now ? 0 : (int)((next - now) / 1000000 + 1);
+  if (next <= now) return 0;
+  int64_t ms = (next - now) / 1000000 + 1;
+  return ms > TIMEOUT_MAX ? TIMEOUT_MAX : (int)ms;
 }
 
 static int min_timeout(int a, int b) {
@@ -492,8 +176,8 @@ static int min_timeout(int a, int b) {
 }
 
 static void finish(void) {
-  for (unsigned i = 0; i < ndirs; i++)
-    svlog_dir_finish(&dirs[i]);
+  for (unsigned i = 0; i < sv.ndirs; i++)
+    svlog_dir_finish(&sv.dirs[i], want_exit);
   _exit(0);
 }
 
@@ -535,9 +219,10 @@ static void run_pipe(int priv[2]) {
   ev.data.fd = sigfd;
   if (epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev) < 0)
     tend_diesys(111, "unable to watch signals");
+  reading = 1;
   for (;;) {
     read_signals();
-    if (want_exit && !mid_line) break;
+    if (want_exit && !sv.mid_line) break;
     int timeout = timers();
     ssize_t n = tee(0, priv[1], incap, SPLICE_F_NONBLOCK);
     if (n < 0) {
@@ -548,7 +233,7 @@ static void run_pipe(int priv[2]) {
       continue;
     }
     if (n == 0) {
-      end_of_input();
+      svlog_end_of_input(&sv);
       commit();
       break;
     }
@@ -561,12 +246,12 @@ static void run_pipe(int priv[2]) {
     int queued = 0;
     int forced =
         (size_t)n == incap || (ioctl(0, FIONREAD, &queued) == 0 && queued > n);
-    size_t done = process(inbuf, (size_t)n, forced, 0);
+    size_t done = svlog_process(&sv, inbuf, (size_t)n, forced, 0);
     if (!done) {
       /* only the start of a line: wait for the rest, or for the end */
       struct pollfd pfd = {.fd = 0, .events = POLLIN};
       if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
-        done = process(inbuf, (size_t)n, 0, 1);
+        done = svlog_process(&sv, inbuf, (size_t)n, 0, 1);
       else {
         wait_for_more(ep, (size_t)n, timeout);
         continue;
@@ -585,6 +270,7 @@ static void run_read(void) {
   int eof = 0;
   struct pollfd pfd[2] = {{.fd = 0, .events = POLLIN},
                           {.fd = sigfd, .events = POLLIN}};
+  reading = 1;
   while (!eof) {
     read_signals();
     if (want_exit) break;
@@ -598,14 +284,14 @@ static void run_read(void) {
     }
     if (r == 0) eof = 1;
     have += (size_t)r;
-    size_t done = process(inbuf, have, have == incap, eof);
+    size_t done = svlog_process(&sv, inbuf, have, have == incap, eof);
     commit();
     memmove(inbuf, inbuf + done, have - done);
     have -= done;
   }
   /* TERM: what was read is written, a partial line with its newline */
-  process(inbuf, have, 0, 1);
-  end_of_input();
+  svlog_process(&sv, inbuf, have, 0, 1);
+  svlog_end_of_input(&sv);
   commit();
   finish();
 }
@@ -621,19 +307,19 @@ int main(int argc, char **argv) {
   int priv[2] = {-1, -1};
   struct stat st;
   tend_prog = "svlog";
-  if (argc < 2) tend_dieusage(USAGE);
   /* no malloc in this long-lived process: the script sizes these arrays,
-     and the buffers below are mapped once */
+     and the buffers below are mapped once. No action at all is a script
+     too (as multilog): the input is read and nothing is done with it. */
   struct svlog_action action_space[argc];
   struct svlog_dir dir_space[argc];
   struct svlog_status status_space[argc];
   memset(action_space, 0, sizeof action_space);
   memset(dir_space, 0, sizeof dir_space);
   memset(status_space, 0, sizeof status_space);
-  actions = action_space;
-  dirs = dir_space;
-  statuses = status_space;
-  parse_script(argc - 1, argv + 1);
+  sv.actions = action_space;
+  sv.dirs = dir_space;
+  sv.statuses = status_space;
+  parse_script(argc - 1, (char const *const *)argv + 1);
 
   int sp[2];
   struct sigaction sa;
@@ -648,7 +334,6 @@ int main(int argc, char **argv) {
   if (sigaction(SIGTERM, &sa, 0) < 0 || sigaction(SIGALRM, &sa, 0) < 0 ||
       sigaction(SIGCHLD, &sa, 0) < 0 || sigaction(SIGURG, &sa, 0) < 0)
     tend_diesys(111, "unable to catch signals");
-  svlog_stall_hook = stall_hook;
 
   incap = IN_MIN;
   if (fstat(0, &st) == 0 && S_ISFIFO(st.st_mode) &&
@@ -665,15 +350,16 @@ int main(int argc, char **argv) {
     pipe_mode = 1;
   }
   inbuf = map_buffer(incap);
-  for (unsigned i = 0; i < nstatuses; i++) {
-    statuses[i].fd =
-        open(statuses[i].path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (statuses[i].fd < 0)
-      tend_diesys(111, "unable to open ", statuses[i].path);
+  for (unsigned i = 0; i < sv.nstatuses; i++) {
+    /* never through a symlink, and only a regular file */
+    sv.statuses[i].fd =
+        tend_open_create(AT_FDCWD, sv.statuses[i].path, O_WRONLY, 0644);
+    if (sv.statuses[i].fd < 0)
+      tend_diesys(111, "unable to open ", sv.statuses[i].path);
   }
-  for (unsigned i = 0; i < ndirs; i++) {
-    dirs[i].obuf = map_buffer(SVLOG_OBUF);
-    svlog_dir_open(&dirs[i]);
+  for (unsigned i = 0; i < sv.ndirs; i++) {
+    sv.dirs[i].obuf = map_buffer(SVLOG_OBUF);
+    svlog_dir_open(&sv.dirs[i]);
   }
   if (pipe_mode) {
     /* tee(2) needs a kernel that has it; otherwise read plainly */

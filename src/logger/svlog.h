@@ -1,4 +1,5 @@
-/* svlog's pieces: the script, the log directories, the matcher. */
+/* svlog's pieces: the script, the line path, the log directories, the
+   matcher. */
 #ifndef SVLOG_H
 #define SVLOG_H
 
@@ -14,8 +15,15 @@
   196608 /* a batch of 100-byte lines and stamps: one write                    \
           */
 #endif
+#define SVLOG_SIZE_DEFAULT 99999
+#define SVLOG_SIZE_MIN 4096
+#define SVLOG_SIZE_LIMIT ((uint64_t)1 << 40)      /* 1 TB */
+#define SVLOG_AGE_LIMIT ((uint64_t)36500 * 86400) /* seconds: 100 years */
+#define SVLOG_KEEP_DEFAULT 10
+#define SVLOG_KEEP_LIMIT 1000000
 
 enum svlog_kind { ACT_SELECT, ACT_DESELECT, ACT_ERR, ACT_STATUS, ACT_DIR };
+enum svlog_stamping { STAMP_NONE, STAMP_TAI64N, STAMP_ISO };
 
 struct svlog_action {
   enum svlog_kind kind;
@@ -37,8 +45,11 @@ struct svlog_dir {
   uint64_t unsynced_bytes; /* written since the last sync_file_range */
   int selected;            /* the line being written goes here */
   pid_t proc_pid;
-  int64_t proc_retry_ns; /* rerun a failed processor then; -1: none */
-  char last_name[32];    /* the newest @ name we made, to keep names unique */
+  int64_t proc_retry_ns;  /* rerun a failed processor then; -1: none */
+  unsigned proc_failures; /* in a row: the retry delay doubles with each */
+  int trouble;            /* DIR/trouble was written and not removed */
+  int stray_warned;       /* a stray @ entry was reported */
+  char last_name[32];     /* the newest @ name we made, to keep names unique */
 };
 
 struct svlog_status {
@@ -47,6 +58,42 @@ struct svlog_status {
   int dirty;
   char line[SVLOG_STATUS_LEN];
 };
+
+/* The script and the state of the line being written. The arrays are the
+   caller's, with room for one entry per argument. */
+struct svlog {
+  struct svlog_action *actions;
+  unsigned nactions;
+  struct svlog_dir *dirs;
+  unsigned ndirs;
+  struct svlog_status *statuses;
+  unsigned nstatuses;
+  enum svlog_stamping stamping;
+  int need_view;  /* patterns, e or = look at the line */
+  int errfd;      /* where e copies lines: 2 */
+  int mid_line;   /* the last piece written did not end its line */
+  char stamp[40]; /* the stamp of the batch being written */
+  size_t stamp_len;
+  int stamp_fresh;
+};
+
+/* svlog_script.c: parses ARGC actions into SV (whose arrays have room for
+   ARGC entries each). Returns 0, or what is wrong ("unknown action: ",
+   "invalid size in ", ...; "" for an empty action) with *BAD the argument.
+   A value above its ceiling is capped: WARN (if not null) is told so. */
+extern char const *svlog_script_parse(struct svlog *sv, int argc,
+                                      char const *const *argv, char const **bad,
+                                      void (*warn)(char const *what,
+                                                   char const *arg));
+
+/* svlog_line.c: the complete lines of BUF are selected, stamped and
+   gathered for the log directories (svlog_dir_flush writes them out);
+   forced: the buffer holds no end of line and cannot grow, so the start of
+   a long line goes out now; final: no more input, a partial line gets its
+   newline. Returns the bytes used. */
+extern size_t svlog_process(struct svlog *sv, char const *buf, size_t n,
+                            int forced, int final);
+extern void svlog_end_of_input(struct svlog *sv);
 
 extern int svlog_match(char const *pattern, char const *s, size_t len);
 
@@ -57,11 +104,18 @@ extern void svlog_stall_clear(void);
 extern void svlog_dir_open(struct svlog_dir *);
 extern void svlog_dir_flush(struct svlog_dir *);
 extern void svlog_dir_rotate(struct svlog_dir *);
-extern void svlog_dir_finish(struct svlog_dir *);
+extern void svlog_dir_finish(struct svlog_dir *, int term);
 extern int svlog_dir_reap(struct svlog_dir *, pid_t, int wstatus);
 extern void svlog_dir_retry(struct svlog_dir *);
+extern void svlog_dir_kill_processor(struct svlog_dir *);
 
-/* set by svlog.c: svlog_stall calls it to look at signals while waiting */
-extern void (*svlog_stall_hook)(void);
+/* svlog.c, for svlog_dir.c while it waits: */
+/* Waits up to MS milliseconds (-1: no limit) for a signal, and acts on it
+   (SIGCHLD reaps processors). Returns 1 once TERM has come. */
+extern int svlog_pause(int ms);
+/* TERM while a log directory holds svlog up: leaves at once (exit 111)
+   when that loses nothing (the lines are still in the pipe); otherwise
+   returns 1 if TERM has come. */
+extern int svlog_blocked(void);
 
 #endif

@@ -24,6 +24,13 @@ extern int tend_open_typed(int dfd, char const *name, int flags, mode_t type);
 extern int tend_open_typed_follow(int dfd, char const *name, int flags,
                                   mode_t type);
 
+/* The same for a regular file that may not exist yet: openat(DFD, NAME,
+   FLAGS | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, PERM), then a
+   check that it is a regular file (a FIFO or a device is refused after the
+   open, which O_NONBLOCK keeps from blocking). With O_EXCL in FLAGS, an
+   existing entry of any kind is refused (EEXIST). */
+extern int tend_open_create(int dfd, char const *name, int flags, mode_t perm);
+
 /* Clears O_NONBLOCK. Returns 0, or -1 with errno set. */
 extern int tend_fd_block(int fd);
 
