@@ -24,8 +24,13 @@ static int is_line_phase(int phase) {
 
 void http_response_init(http_response *h, int want, char const *text,
                         size_t len) {
-  memset(h, 0, sizeof *h);
+  /* field by field, not memset: the 8 KB table is written only for a text */
   h->want = want;
+  h->text = 0;
+  h->textlen = h->matched = h->linelen = h->headbytes = 0;
+  h->status = h->truncated = h->chunked = h->length_known = h->encoded = 0;
+  h->left = 0;
+  h->why[0] = 0;
   h->phase = P_STATUS;
   h->verdict = HTTP_MORE;
   if (!text || !len || len > HTTP_TEXT_MAX) return;

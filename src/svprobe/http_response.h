@@ -18,8 +18,7 @@ typedef struct http_response {
   int want;         /* 100..599: that status; 1..5: any status of a class */
   char const *text; /* must appear in the body, or 0 */
   size_t textlen;   /* 1..HTTP_TEXT_MAX when text is set */
-  size_t next[HTTP_TEXT_MAX]; /* the text's Knuth-Morris-Pratt table */
-  size_t matched;             /* bytes of the text matched so far */
+  size_t matched;   /* bytes of the text matched so far */
   int phase;
   char line[HTTP_LINE_MAX];
   size_t linelen;   /* bytes kept in line (the rest of a long line is not) */
@@ -32,6 +31,8 @@ typedef struct http_response {
   int encoded;      /* a Transfer-Encoding was given */
   uint64_t left;    /* of the Content-Length, or of the current chunk */
   char why[256];    /* after HTTP_UNHEALTHY: the reason, on one line */
+  size_t next[HTTP_TEXT_MAX]; /* the text's Knuth-Morris-Pratt table (last:
+                                 its pages are touched only with a text) */
 } http_response;
 
 /* WANT as above; TEXT (LEN bytes, 1..HTTP_TEXT_MAX) or 0. */

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,8 +236,7 @@ static void probe_http(char const *url, int want, char const *text,
                              "Connection: close\r\n\r\n";
   size_t slash = !plen || *path != '/';
   size_t len = 4 + slash + plen + sizeof mid - 1 + alen + sizeof tail - 1;
-  char *req = malloc(len);
-  if (!req) tend_diesys(111, "unable to allocate");
+  char req[len]; /* one argument is at most 128 KB (MAX_ARG_STRLEN) */
   char *w = req;
   memcpy(w, "GET /", 4 + slash);
   w += 4 + slash;
