@@ -60,7 +60,7 @@ W=$port_web
 U=http://127.0.0.1:$W
 is "$(probe tcp "127.0.0.1:$R")" "1:svprobe: tcp 127.0.0.1:$R: connection refused" \
   "tcp: a closed port is unhealthy: connection refused, on one line"
-is "$(probe http://127.0.0.1:$R/health)" \
+is "$(probe "http://127.0.0.1:$R/health")" \
   "1:svprobe: http://127.0.0.1:$R/health: connection refused" \
   "http: a closed port is unhealthy the same way"
 
@@ -150,7 +150,6 @@ is "$(bounded -T 300 "http://127.0.0.1:$port_trickle/")" \
   "1:svprobe: http://127.0.0.1:$port_trickle/: timed out reading the response headers" \
   "-T: a server that trickles a status line forever times out"
 server flood flood stream.http
-flood_limit=
 if grep -q asan "$BIN/svprobe" 2>/dev/null; then
   skip "memory bound under ulimit -v: not with AddressSanitizer's shadow memory"
 else
