@@ -140,24 +140,24 @@ is "$(probe "http://127.0.0.1:$port_close/")" \
   "1:svprobe: http://127.0.0.1:$port_close/: connection closed before the response" \
   "http: a server that reads the request and closes is unhealthy"
 server silent silent
-is "$(bounded -T 300 "http://127.0.0.1:$port_silent/")" \
+is "$(bounded -T 1000 "http://127.0.0.1:$port_silent/")" \
   "1:svprobe: http://127.0.0.1:$port_silent/: timed out waiting for the response" \
   "-T: a server that accepts and never answers times out"
-is "$(bounded -T 300 tcp "127.0.0.1:$port_silent")" "0:" \
+is "$(bounded tcp "127.0.0.1:$port_silent")" "0:" \
   "tcp: the same server is healthy for a connection probe"
 server trickle trickle status.http
-is "$(bounded -T 300 "http://127.0.0.1:$port_trickle/")" \
+is "$(bounded -T 1000 "http://127.0.0.1:$port_trickle/")" \
   "1:svprobe: http://127.0.0.1:$port_trickle/: timed out reading the response headers" \
   "-T: a server that trickles a status line forever times out"
 server flood flood stream.http
 if grep -q asan "$BIN/svprobe" 2>/dev/null; then
   skip "memory bound under ulimit -v: not with AddressSanitizer's shadow memory"
 else
-  is "$(ulimit -v 65536 && bounded -T 500 -c needle "http://127.0.0.1:$port_flood/")" \
+  is "$(ulimit -v 65536 && bounded -T 1000 -c needle "http://127.0.0.1:$port_flood/")" \
     "1:svprobe: http://127.0.0.1:$port_flood/: timed out reading the body" \
     "-T: a server that sends a body forever times out, in bounded memory (64 MB address space)"
 fi
-is "$(bounded -T 300 "http://127.0.0.1:$port_flood/")" "0:" \
+is "$(bounded "http://127.0.0.1:$port_flood/")" "0:" \
   "http: without -c the status line is enough: the endless body is not read"
 
 # A full listen queue: connections wait (TCP) or are refused at once (unix).
@@ -165,7 +165,7 @@ server backlog backlog
 n=0
 last=
 while [ $n -lt 4 ]; do
-  last=$(bounded -T 300 tcp "127.0.0.1:$port_backlog")
+  last=$(bounded -T 1000 tcp "127.0.0.1:$port_backlog")
   case $last in 1:*) break ;; esac
   n=$((n + 1))
 done
@@ -183,7 +183,7 @@ is "$(probe unix "$T/plain")" "1:svprobe: unix $T/plain: connection refused" \
 server qsock -u "$T/full.sock" backlog
 n=0
 while [ $n -lt 4 ]; do
-  last=$(bounded -T 300 unix "$T/full.sock")
+  last=$(bounded -T 1000 unix "$T/full.sock")
   case $last in 1:*) break ;; esac
   n=$((n + 1))
 done

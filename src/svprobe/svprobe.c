@@ -60,10 +60,13 @@ int64_t probe_now_ms(void) {
 int probe_wait(int fd, short events, int64_t deadline) {
   struct pollfd p = {.fd = fd, .events = events};
   for (;;) {
+    /* past the deadline, one last look without waiting: a process that
+       was not scheduled for a while must not call a ready fd late */
     int64_t left = deadline - probe_now_ms();
-    if (left <= 0) return 0;
+    if (left < 0) left = 0;
     int r = poll(&p, 1, left > 60000 ? 60000 : (int)left);
     if (r > 0) return 1;
+    if (!r && !left) return 0;
     if (r < 0 && errno != EINTR) tend_diesys(111, "unable to poll");
   }
 }
@@ -256,14 +259,15 @@ static void probe_http(char const *url, int want, char const *text,
   char buf[16384];
   int verdict = HTTP_MORE;
   while (verdict == HTTP_MORE) {
-    /* probe_wait looks at the clock first: a server that never stops
-       sending is cut off at the deadline too */
     if (!probe_wait(fd, POLLIN, deadline))
       unhealthy("timed out ", http_response_waiting(&h));
     ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0)
+    if (n > 0) {
       verdict = http_response_feed(&h, buf, (size_t)n);
-    else if (!n)
+      /* a server that never stops sending is cut off too */
+      if (verdict == HTTP_MORE && probe_now_ms() >= deadline)
+        unhealthy("timed out ", http_response_waiting(&h));
+    } else if (!n)
       verdict = http_response_eof(&h);
     else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
       unhealthy(tend_errstr(errno), " (reading the response)");
