@@ -25,8 +25,8 @@ watcher() {
   spawn sh -c 'exec "$0" "$1" >"$1.out" 2>&1' "$BIN/supervise" "$1"
 }
 lines() {
-  _n=$(wc -l 2>/dev/null <"$1")
-  [ "${_n:-0}" -ge "$2" ]
+  _lines=$(wc -l 2>/dev/null <"$1")
+  [ "${_lines:-0}" -ge "$2" ]
 }
 # probes N: N more requests reach the server (it renames each into place)
 probes() {
