@@ -10,6 +10,7 @@ cd "$T" || exit 1
 server() {
   _name=$1
   shift
+  rm -f "$T/$_name.port"
   spawn sh -c 'exec "$0" "$@" >"'"$T/$_name.port"'" 2>"'"$T/$_name.err"'"' \
     "$HELPERS/probe_server" "$@"
   eval "pid_$_name=\$SPAWNED"
@@ -50,14 +51,10 @@ U=http://127.0.0.1:$W
 
 # TCP.
 is "$(probe tcp "127.0.0.1:$W")" "0:" "tcp: a listening port is healthy, and svprobe says nothing"
-kill "$pid_web" 2>/dev/null
 server refused silent
 R=$port_refused
 kill -KILL "$pid_refused"
-waitfor 5 gone "$pid_refused"
-server web -r "$T/request" reply ok.http
-W=$port_web
-U=http://127.0.0.1:$W
+wait "$pid_refused" 2>/dev/null
 is "$(probe tcp "127.0.0.1:$R")" "1:svprobe: tcp 127.0.0.1:$R: connection refused" \
   "tcp: a closed port is unhealthy: connection refused, on one line"
 is "$(probe "http://127.0.0.1:$R/health")" \
