@@ -1,11 +1,12 @@
 /* From a host to the addresses to connect to. A numeric address is read
    here, in a few microseconds. A name goes to the system's resolver
-   (getaddrinfo: /etc/hosts, DNS, and whatever nsswitch.conf adds), which
-   cannot be given a deadline; so it runs in a child process, and the
-   answer comes back through a pipe that is waited on with the probe's
-   deadline. A resolver that is still busy then is killed. */
+   (getaddrinfo: /etc/hosts, DNS, and whatever nsswitch.conf adds) through
+   `getent ahosts NAME`, the resolver's own command-line client: svprobe
+   is linked statically (cheap to start), and a static glibc cannot load
+   the NSS modules of the system's glibc (build.mk). getent runs in a child
+   process whose answer is read through a pipe with the probe's deadline,
+   so that -T covers the resolution; a getent still busy then is killed. */
 #include <errno.h>
-#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -16,14 +17,6 @@
 #include <sys/wait.h>
 #include <tend/msg.h>
 #include "svprobe.h"
-
-/* What the resolving child sends back, in one write (under PIPE_BUF). */
-typedef struct answer {
-  int gai;   /* getaddrinfo's result */
-  int error; /* errno, for EAI_SYSTEM */
-  int n;
-  probe_addr addr[PROBE_ADDR_MAX];
-} answer;
 
 static void set_port(probe_addr *a, unsigned port) {
   if (a->sa.ss_family == AF_INET)
@@ -68,41 +61,31 @@ static int numeric(char const *host, probe_addr *a, char const **why) {
   return 1;
 }
 
-static void resolve_in_child(char const *host, int fd) {
-  answer r;
-  memset(&r, 0, sizeof r);
-  struct addrinfo hints, *list;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  r.gai = getaddrinfo(host, 0, &hints, &list);
-  if (r.gai == EAI_SYSTEM) r.error = errno;
-  if (!r.gai) {
-    for (struct addrinfo *ai = list; ai && r.n < PROBE_ADDR_MAX;
-         ai = ai->ai_next) {
-      if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-          ai->ai_addrlen > sizeof r.addr[0].sa)
-        continue;
-      memcpy(&r.addr[r.n].sa, ai->ai_addr, ai->ai_addrlen);
-      r.addr[r.n++].len = ai->ai_addrlen;
-    }
-    freeaddrinfo(list);
-  }
-  _exit(write(fd, &r, sizeof r) == (ssize_t)sizeof r ? 0 : 111);
+static void __attribute__((noreturn)) getent(char const *host, int out) {
+  char const *argv[] = {"getent", "ahosts", host, 0};
+  if (out != 1 && (dup2(out, 1) < 0 || close(out) < 0)) _exit(111);
+  execvp(argv[0], (char *const *)argv);
+  if (errno == ENOENT) execv("/usr/bin/getent", (char *const *)argv);
+  _exit(errno == ENOENT ? 127 : 126);
 }
 
-/* getaddrinfo's failures in the house's words: which are the target's
-   (exit 1) and which are ours (111). */
-static char const *gai_why(answer const *r, char const *host) {
-  switch (r->gai) {
-  case EAI_NONAME: return "host not found";
-  case EAI_AGAIN: return "temporary failure in name resolution";
-  case EAI_FAIL: return "name server failure";
-  case EAI_MEMORY: errno = ENOMEM; break;
-  case EAI_SYSTEM: errno = r->error; break;
-  default: return gai_strerror(r->gai); /* e.g. glibc's EAI_NODATA */
+/* getent ahosts prints each address once per socket type:
+   "ADDRESS STREAM [NAME]", "ADDRESS DGRAM", "ADDRESS RAW". */
+static int parse_getent(char *text, unsigned port, probe_addr *out) {
+  int n = 0;
+  char const *why = 0;
+  for (char *line = text, *next; *line && n < PROBE_ADDR_MAX; line = next) {
+    next = line + strcspn(line, "\n");
+    if (*next) *next++ = 0;
+    char *addr = line + strspn(line, " \t");
+    char *type = addr + strcspn(addr, " \t");
+    if (!*type) continue;
+    *type++ = 0;
+    type += strspn(type, " \t");
+    if (strncmp(type, "STREAM", 6) || (type[6] && type[6] != ' ')) continue;
+    if (numeric(addr, &out[n], &why) == 1) set_port(&out[n++], port);
   }
-  tend_diesys(111, "unable to resolve ", host);
+  return n;
 }
 
 int probe_resolve(char const *host, unsigned port, int64_t deadline,
@@ -118,42 +101,45 @@ int probe_resolve(char const *host, unsigned port, int64_t deadline,
   if (pid < 0) tend_diesys(111, "unable to fork");
   if (!pid) {
     close(p[0]);
-    resolve_in_child(host, p[1]);
+    getent(host, p[1]);
   }
   close(p[1]);
-  answer a;
+  /* a few lines per address; more than this many bytes is not read */
+  char text[8192];
   size_t got = 0;
-  while (got < sizeof a) {
+  int timed_out = 0;
+  while (got < sizeof text - 1) {
     if (!probe_wait(p[0], POLLIN, deadline)) {
       kill(pid, SIGKILL); /* not reaped yet: the pid is still ours */
+      timed_out = 1;
       break;
     }
-    ssize_t n = read(p[0], (char *)&a + got, sizeof a - got);
+    ssize_t n = read(p[0], text + got, sizeof text - 1 - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += (size_t)n;
   }
-  close(p[0]);
-  while (waitpid(pid, 0, 0) < 0 && errno == EINTR)
-    ;
-  if (got < sizeof a) {
-    if (probe_now_ms() >= deadline) {
-      *why = "timed out resolving the name";
-      return 0;
-    }
-    tend_die(111, "unable to resolve ", host, ": the resolving process died");
-  }
-  if (a.gai) {
-    *why = gai_why(&a, host);
+  text[got] = 0;
+  close(p[0]); /* a getent with more to say gets SIGPIPE */
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) tend_diesys(111, "unable to wait for getent");
+  if (timed_out) {
+    *why = "timed out resolving the name";
     return 0;
   }
-  if (!a.n) {
+  int n = parse_getent(text, port, out);
+  if (n) return n;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    tend_die(111, "unable to resolve ", host, ": getent not found");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+    /* getent says 2 for an unknown name and for a resolver that failed */
+    *why = "name not resolved";
+    return 0;
+  }
+  if (WIFEXITED(status) && !WEXITSTATUS(status)) {
     *why = "host has no IPv4 or IPv6 address";
     return 0;
   }
-  for (int i = 0; i < a.n; i++) {
-    out[i] = a.addr[i];
-    set_port(&out[i], port);
-  }
-  return a.n;
+  tend_die(111, "unable to resolve ", host, ": getent ahosts failed");
 }

@@ -133,7 +133,7 @@ static int scan_hostport(char const *s, size_t len, char *host, unsigned *port,
     hend = colon ? colon : end;
   }
   size_t hlen = (size_t)(hend - h);
-  if (!hlen || hlen > HOST_MAX) return 0;
+  if (!hlen || hlen > HOST_MAX || *h == '-') return 0; /* not an option */
   for (char const *c = h; c < hend; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
           (*c >= '0' && *c <= '9') || strchr("-._:%", *c)))
