@@ -1,0 +1,2 @@
+FUZZERS += svprobe_http
+svprobe_http_FUZZ_SRCS = src/svprobe/http_response.c
