@@ -306,6 +306,7 @@ static void update(struct svi_service const *s, struct target const *t) {
 }
 
 static void link_in(struct svi_service const *s, struct target const *t) {
+  if (t->link == LINK_NONE) return;
   char *want = path2(dest_abs, s->name), *shown = path2(scan, s->name);
   if (t->link == LINK_NEW) {
     if (symlinkat(want, scan_fd, s->name) < 0)
