@@ -38,8 +38,8 @@ static struct svi_kv *set_key(struct svi_section *sec, char const *key,
     if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
   struct svi_kv *kv = svi_key(sec, k);
   if (kv) {
-    free(k);
-    free(kv->value);
+    xfree(k);
+    xfree(kv->value);
   } else {
     sec->kv = xgrow(sec->kv, &sec->cap, sec->nkv + 1, sizeof *sec->kv);
     kv = &sec->kv[sec->nkv++];
@@ -96,8 +96,7 @@ static void end_value(struct parser *p) {
 
 static void append(struct svi_kv *kv, char const *s, size_t n) {
   size_t old = strlen(kv->value);
-  kv->value = realloc(kv->value, old + 1 + n + 1);
-  if (!kv->value) xmalloc((size_t)-1);
+  kv->value = xrealloc(kv->value, old + 1 + n + 1);
   kv->value[old] = '\n';
   memcpy(kv->value + old + 1, s, n);
   kv->value[old + 1 + n] = 0;
@@ -117,9 +116,9 @@ static int header(struct parser *p, char const *v, size_t n, unsigned lineno) {
       p->sect->file = p->file;
       p->sect->line = lineno;
     } else
-      free(name);
+      xfree(name);
   } else if ((p->sect = svi_section(p->cfg, name))) {
-    free(name);
+    xfree(name);
   } else {
     struct svi_config *cfg = p->cfg;
     cfg->sec = xgrow(cfg->sec, &cfg->cap, cfg->nsec + 1, sizeof *cfg->sec);
@@ -219,7 +218,7 @@ char *svi_abspath(char const *path) {
     if (!cwd) return 0;
     sb_adds(&in, cwd);
     sb_addc(&in, '/');
-    free(cwd);
+    free(cwd); /* getcwd's, not ours */
   }
   sb_adds(&in, path);
   char *s = sb_take(&in);
@@ -243,7 +242,7 @@ char *svi_abspath(char const *path) {
     }
     c = end;
   }
-  free(s);
+  xfree(s);
   if (!out.len) sb_addc(&out, '/');
   return sb_take(&out);
 }
@@ -295,10 +294,10 @@ static int parse_file(struct svi_config *cfg, char const *file, int included,
   if (!abs)
     return svi_fail(err, 111, 0, 0, "unable to find the current directory");
   char *here = svi_dirname(abs);
-  free(abs);
+  xfree(abs);
   if (!included) cfg->main_here = here;
   int r = svi_ini_parse(cfg, xstrdup(file), here, data, len, included, err);
-  free(data);
+  xfree(data);
   return r;
 }
 
@@ -340,7 +339,7 @@ static int includes(struct svi_config *cfg, struct svi_err *err) {
     int r = glob(pat.s, GLOB_NOSORT | GLOB_NOESCAPE, 0, &g);
     if (r == GLOB_NOMATCH) {
       svi_warn(where, line, "no file matches %s", pat.s);
-      free(pat.s);
+      xfree(pat.s);
       continue;
     }
     if (r != 0) return svi_fail(err, 111, 0, 0, "unable to glob %s", pat.s);
@@ -348,9 +347,9 @@ static int includes(struct svi_config *cfg, struct svi_err *err) {
     for (size_t i = 0; i < g.gl_pathc; i++)
       if (parse_file(cfg, g.gl_pathv[i], 1, err) < 0) return -1;
     globfree(&g);
-    free(pat.s);
+    xfree(pat.s);
   }
-  free(list);
+  xfree(list);
   return 0;
 }
 

@@ -21,7 +21,7 @@ static int fail(struct svi_kv const *kv, struct svi_err *err, char const *what,
 static struct svi_var *var_slot(struct svi_vars *vs, char const *name) {
   for (size_t i = 0; i < vs->n; i++)
     if (!strcmp(vs->v[i].name, name)) {
-      free(vs->v[i].str);
+      xfree(vs->v[i].str);
       return &vs->v[i];
     }
   vs->v = xgrow(vs->v, &vs->cap, vs->n + 1, sizeof *vs->v);
@@ -52,7 +52,7 @@ void svi_vars_base(struct svi_vars *vs) {
     sb_adds(&name, "ENV_");
     sb_addn(&name, *e, (size_t)(eq - *e));
     svi_var_str(vs, name.s, eq + 1);
-    free(name.s);
+    xfree(name.s);
   }
 }
 
@@ -78,7 +78,7 @@ int svi_expand(struct svi_kv const *kv, char const *s,
       continue;
     }
     if (*c != '(') {
-      free(b.s);
+      xfree(b.s);
       return svi_fail(err, 100, kv->file, kv->line,
                       "a %% without (name) in %s=%s (write %%%% for a "
                       "percent sign)",
@@ -87,7 +87,7 @@ int svi_expand(struct svi_kv const *kv, char const *s,
     char const *name = ++c;
     for (int depth = 1; depth;) {
       if (!*c) {
-        free(b.s);
+        xfree(b.s);
         return fail(kv, err, "an unfinished %(name)", s);
       }
       if (*c == '(') depth++;
@@ -103,11 +103,11 @@ int svi_expand(struct svi_kv const *kv, char const *s,
     if (!v) {
       svi_fail(err, 100, kv->file, kv->line, "unknown name %%(%s) in %s=%s",
                key, kv->key, s);
-      free(key);
-      free(b.s);
+      xfree(key);
+      xfree(b.s);
       return -1;
     }
-    free(key);
+    xfree(key);
     char fmt[32];
     size_t f = 0;
     fmt[f++] = '%';
@@ -130,7 +130,7 @@ int svi_expand(struct svi_kv const *kv, char const *s,
     char conv = *c;
     if (conv) c++;
     if (width > 4096 || prec > 4096) {
-      free(b.s);
+      xfree(b.s);
       return fail(kv, err, "a width or precision that is too large", s);
     }
     if (conv == 's') {
@@ -143,7 +143,7 @@ int svi_expand(struct svi_kv const *kv, char const *s,
         if (space) fmt[f++] = ' ';
       }
     } else {
-      free(b.s);
+      xfree(b.s);
       return fail(kv, err,
                   conv ? "an unsupported conversion (only d, i, u and s)"
                        : "an unfinished %(name) format",
@@ -153,7 +153,7 @@ int svi_expand(struct svi_kv const *kv, char const *s,
       svi_fail(err, 100, kv->file, kv->line,
                "%%(%s)%c needs a number, and %s is text, in %s=%s", v->name,
                conv, v->name, kv->key, s);
-      free(b.s);
+      xfree(b.s);
       return -1;
     }
     if (width >= 0) f += (size_t)snprintf(fmt + f, 8, "%ld", width);
@@ -178,7 +178,7 @@ int svi_expand(struct svi_kv const *kv, char const *s,
 void svi_env_set(struct svi_env *env, char const *key, char const *val) {
   for (size_t i = 0; i < env->n; i++)
     if (!strcmp(env->key[i], key)) {
-      free(env->val[i]);
+      xfree(env->val[i]);
       env->val[i] = xstrdup(val);
       return;
     }
@@ -296,14 +296,14 @@ int svi_env_parse(struct svi_kv const *kv, char const *s, struct svi_env *env,
   for (;;) {
     int r = env_token(s, &at, &state, &tok);
     if (r < 0) {
-      free(tok.s);
+      xfree(tok.s);
       return fail(kv, err, "an unclosed quote", s);
     }
     if (!r) break;
     if (n < 3) three[n] = xstrdup(tok.s);
     if (++n == 3) {
       if (strcmp(three[1], "=")) {
-        free(tok.s);
+        xfree(tok.s);
         return fail(kv, err, "not KEY=VALUE pairs", s);
       }
       char *v = three[2], *e = v + strlen(v);
@@ -314,14 +314,14 @@ int svi_env_parse(struct svi_kv const *kv, char const *s, struct svi_env *env,
       *e = 0;
       svi_env_set(env, three[0], v);
       for (int k = 0; k < 3; k++)
-        free(three[k]);
+        xfree(three[k]);
     }
     if (n == 4) n = 0;
   }
-  free(tok.s);
+  xfree(tok.s);
   if (n == 1 || n == 2) {
     for (size_t k = 0; k < n; k++)
-      free(three[k]);
+      xfree(three[k]);
     return fail(kv, err, "an unfinished KEY=VALUE pair", s);
   }
   return 0;
@@ -363,7 +363,7 @@ int svi_split(struct svi_kv const *kv, char const *s, char ***argv_out,
       quote = *c;
     } else if (*c == '\\') {
       if (!c[1]) {
-        free(w.s);
+        xfree(w.s);
         return fail(kv, err, "a \\ at the end", s);
       }
       sb_addc(&w, *++c);
@@ -376,7 +376,7 @@ int svi_split(struct svi_kv const *kv, char const *s, char ***argv_out,
   *argc_out = argc;
   return 0;
 unclosed:
-  free(w.s);
+  xfree(w.s);
   return fail(kv, err, "an unclosed quote", s);
 }
 

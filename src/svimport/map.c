@@ -114,7 +114,7 @@ static int int_value(struct ctx *c, char const *key, long long def,
   if (value(c, key, 0, &kv, &s) < 0) return -1;
   *out = def;
   int r = s ? svi_int(kv, s, min, max, out, c->err) : 0;
-  free(s);
+  xfree(s);
   return r;
 }
 
@@ -124,7 +124,7 @@ static int bool_value(struct ctx *c, char const *key, int def, int *out) {
   if (value(c, key, 0, &kv, &s) < 0) return -1;
   *out = def;
   int r = s ? svi_bool(kv, s, out, c->err) : 0;
-  free(s);
+  xfree(s);
   return r;
 }
 
@@ -135,7 +135,7 @@ static int bytes_value(struct ctx *c, char const *key, long long def,
   if (value(c, key, 0, &kv, &s) < 0) return -1;
   *out = def;
   int r = s ? svi_bytes(kv, s, out, c->err) : 0;
-  free(s);
+  xfree(s);
   return r;
 }
 
@@ -190,14 +190,14 @@ static int read_globals(struct svi_config *cfg, struct globals *g,
       if (svi_octal(kv, v, &g->umask_value, err) < 0) return -1;
       g->umask = kv;
     }
-    free(v);
+    xfree(v);
   }
   /* values in programs may name the variables environment= sets */
   for (size_t i = 0; i < g->env.n; i++) {
     struct sbuf name = {0};
     sb_addf(&name, "ENV_%s", g->env.key[i]);
     svi_var_str(&g->vars, name.s, g->env.val[i]);
-    free(name.s);
+    xfree(name.s);
   }
   return 0;
 }
@@ -242,7 +242,7 @@ static char *home_expand(char const *path) {
   } else {
     char *name = xstrndup(path + 1, n - 1);
     struct passwd *pw = getpwnam(name);
-    free(name);
+    xfree(name);
     if (pw) home = pw->pw_dir;
   }
   if (!home) return xstrdup(path);
@@ -296,13 +296,13 @@ static int read_stream(struct ctx *c, char const *which, struct stream *st) {
                "%s=%s is relative: taken as %s (supervisord would take it "
                "relative to its working directory)",
                key, v, abs);
-      free(b.s);
-      free(p);
+      xfree(b.s);
+      xfree(p);
       p = abs;
     }
     st->path = p;
   }
-  free(v);
+  xfree(v);
   snprintf(key, sizeof key, "%s_logfile_maxbytes", which);
   if (bytes_value(c, key, 50ll << 20, &st->maxbytes) < 0) return -1;
   snprintf(key, sizeof key, "%s_logfile_backups", which);
@@ -407,7 +407,7 @@ static int check_keys(struct ctx *c, struct svi_proc *p) {
             svi_bytes(kv, v, &n, &ignore) < 0)
           on = 1;
         if (!on && !n) {
-          free(v);
+          xfree(v);
           continue;
         }
       }
@@ -415,14 +415,14 @@ static int check_keys(struct ctx *c, struct svi_proc *p) {
       sb_addf(&b, "not mapped: %s=%s", kv->key, v);
       if (k < nk) sb_addf(&b, " (%s)", program_keys[k].why);
       note(p, b.s);
-      free(b.s);
+      xfree(b.s);
       if (k < nk)
         svi_warn(kv->file, kv->line, "key %s of [%s] is not mapped: %s",
                  kv->key, c->sec->name, program_keys[k].why);
       else
         svi_warn(kv->file, kv->line, "key %s of [%s] is not mapped", kv->key,
                  c->sec->name);
-      free(v);
+      xfree(v);
     }
   return 0;
 }
@@ -433,13 +433,13 @@ static int one_process(struct ctx *c, struct globals *g, struct svi_proc *p) {
   struct svi_env progenv = {0};
   if (value(c, "environment", 0, &kv, &v) < 0) return -1;
   if (v && svi_env_parse(kv, v, &progenv, c->err) < 0) return -1;
-  free(v);
+  xfree(v);
   /* the other keys may name what environment= sets */
   for (size_t i = 0; i < progenv.n; i++) {
     struct sbuf name = {0};
     sb_addf(&name, "ENV_%s", progenv.key[i]);
     svi_var_str(c->vars, name.s, progenv.val[i]);
-    free(name.s);
+    xfree(name.s);
   }
 
   if (value(c, "process_name", "%(program_name)s", &kv, &v) < 0) return -1;
@@ -462,7 +462,7 @@ static int one_process(struct ctx *c, struct globals *g, struct svi_proc *p) {
                     "command=%s: a program name with = in it (env(1) would "
                     "take it for a variable)",
                     v);
-  free(v);
+  xfree(v);
 
   svi_env_set(&p->env, "SUPERVISOR_PROCESS_NAME", p->name);
   svi_env_set(&p->env, "SUPERVISOR_GROUP_NAME", p->group);
@@ -475,10 +475,10 @@ static int one_process(struct ctx *c, struct globals *g, struct svi_proc *p) {
   if (!v && g->user) kv = g->user, v = xstrdup(g->user_value);
   if (v && user_name(kv, v, &p->user, c->err) < 0) return -1;
   if (p->user && !strcmp(p->user, "root")) {
-    free(p->user);
+    xfree(p->user);
     p->user = 0;
   }
-  free(v);
+  xfree(v);
 
   if (value(c, "directory", 0, &kv, &p->directory) < 0) return -1;
   if (!p->directory && g->directory) p->directory = xstrdup(g->directory_value);
@@ -491,7 +491,7 @@ static int one_process(struct ctx *c, struct globals *g, struct svi_proc *p) {
     p->umask = g->umask_value;
     p->has_umask = 1;
   }
-  free(v);
+  xfree(v);
 
   if (bool_value(c, "autostart", 1, &p->autostart) < 0) return -1;
   if (value(c, "autorestart", "unexpected", &kv, &v) < 0) return -1;
@@ -503,13 +503,13 @@ static int one_process(struct ctx *c, struct globals *g, struct svi_proc *p) {
       return svi_fail(c->err, 100, kv->file, kv->line,
                       "autorestart=%s: not true, false or unexpected", v);
   }
-  free(v);
+  xfree(v);
   if (value(c, "exitcodes", 0, &kv, &v) < 0) return -1;
   if (!kv)
     p->exitcodes[0] = 1;
   else if (svi_exitcodes(kv, v, p->exitcodes, c->err) < 0)
     return -1;
-  free(v);
+  xfree(v);
 
   long long max_secs = 2147483; /* so that ms fit in 31 bits */
   if (int_value(c, "startsecs", 1, -max_secs, max_secs, &p->startsecs) < 0 ||
@@ -522,7 +522,7 @@ static int one_process(struct ctx *c, struct globals *g, struct svi_proc *p) {
   if (value(c, "stopsignal", 0, &kv, &v) < 0) return -1;
   p->stopsignal = 15;
   if (kv && svi_signal(kv, v, &p->stopsignal, c->err) < 0) return -1;
-  free(v);
+  xfree(v);
   int stopasgroup, killasgroup;
   if (bool_value(c, "stopasgroup", 0, &stopasgroup) < 0 ||
       bool_value(c, "killasgroup", stopasgroup, &killasgroup) < 0)
@@ -599,8 +599,8 @@ static int read_groups(struct svi_config *cfg, struct globals *g,
       if (!comma) break;
       c = comma + 1;
     }
-    free(list);
-    free(gname);
+    xfree(list);
+    xfree(gname);
   }
   return 0;
 }
@@ -655,7 +655,7 @@ static int program(struct svi_config *cfg, struct globals *g,
               group->name);
       if (pr) sb_addf(&b, ", whose priority=%s", pr->value);
       note(p, b.s);
-      free(b.s);
+      xfree(b.s);
     }
     if (one_process(&c, g, p) < 0) return -1;
     for (size_t i = 0; i < plan->n; i++)
@@ -671,7 +671,7 @@ static int program(struct svi_config *cfg, struct globals *g,
               "in ./run orders them)",
               p->priority);
       note(p, b.s);
-      free(b.s);
+      xfree(b.s);
     }
     plan->n++;
   }

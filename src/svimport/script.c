@@ -84,7 +84,7 @@ static void run_script(struct svi_service *s, struct svi_proc const *p) {
     sb_addf(&kv, "%s=%s", p->env.key[i], p->env.val[i]);
     sb_adds(&b, " \\\n  ");
     sb_addq(&b, kv.s);
-    free(kv.s);
+    xfree(kv.s);
   }
   sb_adds(&b, " \\\n ");
   for (size_t i = 0; i < p->argc; i++) {
@@ -121,8 +121,8 @@ static void finish_script(struct svi_service *s, struct svi_proc const *p) {
           "is restarted.\n"
           "case $1 in\n%s) exit 125 ;;\nesac\nexit 0\n",
           codes.s, pattern.s);
-  free(codes.s);
-  free(pattern.s);
+  xfree(codes.s);
+  xfree(pattern.s);
   add(s, "finish", 0755, &b);
 }
 

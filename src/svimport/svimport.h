@@ -24,10 +24,16 @@ extern char *sb_take(struct sbuf *);
 /* s quoted for sh only if it needs it: 'it'\''s' */
 extern void sb_addq(struct sbuf *, char const *s);
 
+/* Every block is on one list, so that svi_free_all (for the fuzz harness,
+   which reads many configurations in one process) can free them all;
+   xfree and xrealloc take only these blocks. */
 extern void *xmalloc(size_t);
+extern void *xrealloc(void *, size_t);
 extern void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+extern void xfree(void *);
 extern char *xstrdup(char const *);
 extern char *xstrndup(char const *, size_t);
+extern void svi_free_all(void);
 
 /* An error for main to print: "svimport: fatal: MSG", exit CODE (100 for
    the configuration, 111 for the system). */

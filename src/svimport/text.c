@@ -12,10 +12,52 @@
 
 int svi_quiet;
 
+/* the header of each block: aligned for anything */
+union block {
+  struct {
+    union block *prev, *next;
+  } link;
+  long double ld;
+  long long ll;
+  void *p;
+};
+static union block *blocks;
+
+static void *adopt(union block *b) {
+  b->link.prev = 0;
+  b->link.next = blocks;
+  if (blocks) blocks->link.prev = b;
+  blocks = b;
+  return b + 1;
+}
+
+static union block *unlink_block(void *p) {
+  union block *b = (union block *)p - 1;
+  if (b->link.prev)
+    b->link.prev->link.next = b->link.next;
+  else
+    blocks = b->link.next;
+  if (b->link.next) b->link.next->link.prev = b->link.prev;
+  return b;
+}
+
 void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) tend_diesys(111, "unable to allocate memory");
-  return p;
+  union block *b = 0;
+  if (n <= (size_t)-1 - sizeof *b) b = malloc(sizeof *b + n);
+  if (!b) tend_diesys(111, "unable to allocate memory");
+  return adopt(b);
+}
+
+void *xrealloc(void *p, size_t n) {
+  if (!p) return xmalloc(n);
+  union block *b = unlink_block(p), *nb = 0;
+  if (n <= (size_t)-1 - sizeof *b) nb = realloc(b, sizeof *b + n);
+  if (!nb) tend_diesys(111, "unable to allocate memory");
+  return adopt(nb);
+}
+
+void xfree(void *p) {
+  if (p) free(unlink_block(p));
 }
 
 /* p has room for *cap elements of SIZE; make room for NEED */
@@ -23,14 +65,13 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return p;
   size_t c = *cap ? *cap : 8;
   while (c < need) {
-    if (c > ((size_t)-1 / 2) / size) {
+    if (c > ((size_t)-1 / 4) / size) {
       errno = ENOMEM;
       tend_diesys(111, "unable to allocate memory");
     }
     c *= 2;
   }
-  p = realloc(p, c * size);
-  if (!p) tend_diesys(111, "unable to allocate memory");
+  p = xrealloc(p, c * size);
   *cap = c;
   return p;
 }
@@ -139,14 +180,24 @@ void svi_warn(char const *file, unsigned line, char const *fmt, ...) {
   vsnprintf(text, (size_t)n + 1, fmt, ap);
   va_end(ap);
   sb_adds(&b, text);
-  free(text);
+  xfree(text);
   for (size_t i = 0; i < nsaid; i++)
     if (!strcmp(said[i], b.s)) {
-      free(b.s);
+      xfree(b.s);
       return;
     }
   said = xgrow(said, &saidcap, nsaid + 1, sizeof *said);
   said[nsaid++] = xstrdup(b.s);
   tend_warn(b.s);
-  free(b.s);
+  xfree(b.s);
+}
+
+void svi_free_all(void) {
+  while (blocks) {
+    union block *b = blocks;
+    blocks = b->link.next;
+    free(b);
+  }
+  said = 0;
+  nsaid = saidcap = 0;
 }

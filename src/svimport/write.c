@@ -47,7 +47,7 @@ static char *path2(char const *a, char const *b) {
 
 static char *path3(char const *a, char const *b, char const *c) {
   char *ab = path2(a, b), *abc = path2(ab, c);
-  free(ab);
+  xfree(ab);
   return abc;
 }
 
@@ -136,7 +136,7 @@ static void plan(struct svi_opts const *o) {
         if (fstatat(dest_fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
             S_ISDIR(st.st_mode))
           tend_die(100, shown, "/", *f, " is a directory");
-        free(p);
+        xfree(p);
       }
       char *log = path2(s->name, "log");
       if (fstatat(dest_fd, log, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -151,9 +151,9 @@ static void plan(struct svi_opts const *o) {
       } else if (errno != ENOENT) {
         tend_diesys(111, "unable to stat ", shown, "/log");
       }
-      free(log);
+      xfree(log);
     }
-    free(shown);
+    xfree(shown);
     if (scan_fd < 0) continue;
     shown = path2(scan, s->name);
     char *want = path2(dest_abs, s->name);
@@ -173,8 +173,8 @@ static void plan(struct svi_opts const *o) {
         t->link = LINK_REPLACE;
       }
     }
-    free(want);
-    free(shown);
+    xfree(want);
+    xfree(shown);
   }
 }
 
@@ -194,7 +194,7 @@ static void dry_run(void) {
       snprintf(mode, sizeof mode, " (%04o)", s->f[k].mode);
       print_header(&first, p, mode);
       fwrite(s->f[k].data, 1, s->f[k].len, stdout);
-      free(p);
+      xfree(p);
     }
     if (t->action == UPDATE)
       for (char const *const *f = svi_owned; *f; f++) {
@@ -204,16 +204,16 @@ static void dry_run(void) {
           print_header(&first, p, ": left in place");
         else
           print_header(&first, p, ": removed if present");
-        free(p);
+        xfree(p);
       }
     if (t->link != LINK_NONE) {
       char *p = path2(scan, s->name), *want = path2(dest_abs, s->name);
       struct sbuf b = {0};
       sb_addf(&b, ": symbolic link to %s", want);
       print_header(&first, p, b.s);
-      free(b.s);
-      free(p);
-      free(want);
+      xfree(b.s);
+      xfree(p);
+      xfree(want);
     }
   }
   if (fflush(stdout) != 0 || ferror(stdout))
@@ -250,7 +250,7 @@ static void build(void) {
   char *tmpl = path2(dest, ".svimport.XXXXXX");
   if (!mkdtemp(tmpl)) tend_diesys(111, "unable to create ", tmpl);
   stage_name = xstrdup(strrchr(tmpl, '/') + 1);
-  free(tmpl);
+  xfree(tmpl);
   stage_fd = openat(dest_fd, stage_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (stage_fd < 0) die_undo("unable to open ", stage_name);
   for (size_t i = 0; i < nservices; i++) {
@@ -261,11 +261,11 @@ static void build(void) {
     for (size_t k = 0; k < s->nf; k++) {
       char *rel = path2(s->name, s->f[k].path);
       write_file(rel, &s->f[k]);
-      free(rel);
+      xfree(rel);
     }
     if (s->has_log) sync_dir(stage_fd, log);
     sync_dir(stage_fd, s->name);
-    free(log);
+    xfree(log);
   }
 }
 
@@ -287,7 +287,7 @@ static void update(struct svi_service const *s, struct target const *t) {
       char *log = path2(s->name, "log");
       if (rename_new(stage_fd, log, dest_fd, log) < 0)
         die_undo("unable to rename in ", shown);
-      free(log);
+      xfree(log);
     } else if (has_file(s, *f)) {
       if (renameat(stage_fd, rel, dest_fd, rel) < 0)
         die_undo("unable to replace ", shown);
@@ -296,13 +296,13 @@ static void update(struct svi_service const *s, struct target const *t) {
     } else if (unlinkat(dest_fd, rel, 0) < 0 && errno != ENOENT) {
       die_undo("unable to remove ", shown);
     }
-    free(rel);
-    free(shown);
+    xfree(rel);
+    xfree(shown);
   }
   char *log = path2(s->name, "log");
   if (s->has_log && t->old_log) sync_dir(dest_fd, log);
   sync_dir(dest_fd, s->name);
-  free(log);
+  xfree(log);
 }
 
 static void link_in(struct svi_service const *s, struct target const *t) {
@@ -318,10 +318,10 @@ static void link_in(struct svi_service const *s, struct target const *t) {
     if (symlinkat(want, scan_fd, tmp.s) < 0 ||
         renameat(scan_fd, tmp.s, scan_fd, s->name) < 0)
       tend_diesys(111, "unable to replace ", shown);
-    free(tmp.s);
+    xfree(tmp.s);
   }
-  free(want);
-  free(shown);
+  xfree(want);
+  xfree(shown);
 }
 
 static int open_dir(char const *path) {
