@@ -46,7 +46,7 @@ static struct {
     {"stderr_logfile_maxbytes", USE_MAPPED, 0},
     {"stderr_logfile_backups", USE_MAPPED, 0},
     {"startretries", USE_NOTE, "supervise never gives up restarting"},
-    {"serverurl", USE_NOTE, "there is no supervisord to reach"},
+    {"serverurl", USE_NOTE_SET, "there is no supervisord to reach"},
     {"stdout_capture_maxbytes", USE_NOTE_SET,
      "no process communication events"},
     {"stderr_capture_maxbytes", USE_NOTE_SET,
@@ -405,7 +405,7 @@ static int check_keys(struct ctx *c, struct svi_proc *p) {
         long long n = 0;
         if (svi_bool(kv, v, &on, &ignore) < 0 &&
             svi_bytes(kv, v, &n, &ignore) < 0)
-          on = 1;
+          on = strcasecmp(v, "auto") != 0; /* serverurl's default */
         if (!on && !n) {
           xfree(v);
           continue;
