@@ -39,12 +39,16 @@ is "$(field Package) $(field Version) $(field Architecture)" "$name $version $ar
 is "$(field Conflicts)|$(field Replaces)" "daemontools|daemontools" \
   "control: conflicts with and replaces daemontools"
 
-# Depends names the package of every shared library a program loads (none
-# for the static ones), found here with ldd and dpkg -S.
+# Depends names the package of every shared library a program asks for
+# (none for the static ones), found here with readelf, ldd and dpkg -S.
 dpkg-deb -x "$deb" x
 dpkg-deb -e "$deb" ctl
-libpkgs=$(for f in x/usr/bin/*; do ldd "$f" 2>/dev/null; done |
-  sed -n 's|.* => \(/[^ ]*\) .*|\1|p' | sort -u |
+libpkgs=$(for f in x/usr/bin/*; do
+  ldd "$f" >ldd.out 2>/dev/null
+  readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | while read -r so; do
+    sed -n "s|^[[:space:]]*$so => \(/[^ ]*\) .*|\1|p" ldd.out
+  done
+done | sort -u |
   while read -r lib; do dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")"; done |
   sed 's/:.*//' | sort -u)
 missing=""

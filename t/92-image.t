@@ -29,6 +29,12 @@ finish() {
   cleanup
 }
 trap finish EXIT
+# podman exec, with the sanitizers' options of make check-sanitize (the
+# container's environment is the image's).
+ex() {
+  $P exec ${ASAN_OPTIONS:+-e ASAN_OPTIONS="$ASAN_OPTIONS"} \
+    ${UBSAN_OPTIONS:+-e UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$@"
+}
 
 img=$(PODMAN=$P BIN=$BIN OUT=$T/out sh "$top/package/image" 2>build.err)
 is "$img" "localhost/tend:$version" "package/image builds localhost/tend:VERSION"
@@ -88,7 +94,7 @@ $P build --quiet --pull=never --build-arg BASE="$img" -t localhost/tend-copy \
   "$top/examples/container" >build.out 2>&1
 ok "examples/container/Containerfile builds" [ $? = 0 ]
 $P run -d --network none --name copy localhost/tend-copy >/dev/null 2>>build.out
-hello_up() { $P exec copy /usr/local/bin/svstat /service/hello | grep -q ': up (pid '; }
+hello_up() { ex copy /usr/local/bin/svstat /service/hello | grep -q ': up (pid '; }
 ok "its svscan runs the example service" waitfor 30 hello_up
 $P stop copy >/dev/null 2>>build.out
 is "$($P inspect -f '{{.State.ExitCode}}' copy)" 0 "podman stop: svscan stops it and exits 0"
@@ -108,22 +114,22 @@ is "$live" "svok /service/app" "the liveness probe: svok on the main service"
 
 $P kube play --network none --log-opt path="$T/pod.log" "$YAML" >play.out 2>&1
 ok "podman kube play starts the pod" [ $? = 0 ]
-ok "the pod becomes ready: its readiness probe passes" waitfor 30 $P exec "$CTR" $ready
-ok "its liveness probe passes" $P exec "$CTR" $live
+ok "the pod becomes ready: its readiness probe passes" waitfor 30 ex "$CTR" $ready
+ok "its liveness probe passes" ex "$CTR" $live
 ok "so does podman's healthcheck made of the liveness probe" $P healthcheck run "$CTR"
 
-web_pid() { $P exec "$CTR" svstat /service/web | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
+web_pid() { ex "$CTR" svstat /service/web | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
 restarted() {
   _p=$(web_pid)
   [ -n "$_p" ] && [ "$_p" != "$old" ]
 }
 svscan_pid=$($P inspect -f '{{.State.Pid}}' "$CTR")
 old=$(web_pid)
-$P exec "$CTR" kill -KILL "$old"
+ex "$CTR" kill -KILL "$old"
 ok "a killed service is restarted inside the pod" waitfor 20 restarted
 is "$($P inspect -f '{{.State.Pid}} {{.RestartCount}}' "$CTR")" "$svscan_pid 0" \
   "by its supervise: the container itself did not restart"
-ok "the pod is ready again" waitfor 20 $P exec "$CTR" $ready
+ok "the pod is ready again" waitfor 20 ex "$CTR" $ready
 
 # podman before 5.1 KILLs the pod's containers on kube down (podman issue
 # 22397): there, podman pod stop first, as its maintainers advise.
