@@ -56,14 +56,15 @@ is "$(readlink "$mnt/bin/sh")" busybox "/bin/sh is busybox"
 $P image unmount "$img" >/dev/null
 
 # What podman needs to run a container here, tried in turn: its defaults;
-# explicit ulimits (podman asks for nofile and nproc above what a process
-# without CAP_SYS_RESOURCE may set; here podman itself runs with nproc
-# 32768), with crun, then with runc (crun refuses hybrid cgroups).
+# then runc (crun refuses hybrid cgroups) with explicit ulimits (podman
+# asks for nofile and nproc above what a process without CAP_SYS_RESOURCE
+# may set; on the development machine podman itself runs with nproc
+# 32768); then the same ulimits with the default runtime.
 hn=$(awk '/^Max open files/ {print $5}' /proc/self/limits)
 hu=$(awk '/^Max processes/ {print $4}' /proc/self/limits)
 works=""
-for cfg in "|" "|nofile=$hn:$hn nproc=32768:32768" "runc|" "runc|nofile=$hn:$hn nproc=$hu:$hu" \
-  "runc|nofile=$hn:$hn nproc=32768:32768" "runc|nofile=1024:1024 nproc=1024:1024"; do
+for cfg in "|" "runc|nofile=$hn:$hn nproc=$hu:$hu" "runc|nofile=$hn:$hn nproc=32768:32768" \
+  "|nofile=$hn:$hn nproc=32768:32768" "runc|nofile=1024:1024 nproc=1024:1024"; do
   runtime=${cfg%%|*}
   limits=${cfg#*|}
   {
