@@ -1,5 +1,6 @@
 # tend: make, make check, make check-sanitize, make install, make bench, make run,
-# make fuzz
+# make fuzz, make deb (build/tend_VERSION-1_ARCH.deb), make image (OCI image
+# localhost/tend:VERSION, FROM scratch)
 #
 # Every program lives in src/DIR/ and is declared in src/DIR/build.mk:
 #   PROGS += prog
@@ -140,10 +141,21 @@ install: all
 	for m in $(wildcard doc/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; done
 	for m in $(wildcard doc/*.8); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/ || exit 1; done
 
+# Debian package (package/deb) and container image (package/image); each
+# installs what it needs through package/deps, which make and make check
+# never ask for.
+deb: all
+	@CC="$(CC)" sh package/deps deb
+	@PROGS="$(PROGS)" BIN="$(BIN)" OUT="$(BUILD)" sh package/deb
+
+image: all
+	@CC="$(CC)" sh package/deps image
+	@PROGS="$(PROGS)" BIN="$(BIN)" OUT="$(BUILD)" sh package/image
+
 format-check:
 	clang-format --dry-run --Werror $(shell find src t/helpers fuzz -name '*.[ch]')
 
 clean:
 	rm -rf $(BUILD) $(BIN)
 
-.PHONY: all deps test check check-sanitize bench run install format-check clean fuzz
+.PHONY: all deps test check check-sanitize bench run install format-check clean fuzz deb image
