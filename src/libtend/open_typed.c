@@ -7,10 +7,11 @@
 #include <unistd.h>
 #include <tend/safeopen.h>
 
-static int open_checked(int dfd, char const *name, int flags, mode_t type) {
+static int open_checked(int dfd, char const *name, int flags, mode_t perm,
+                        mode_t type) {
   int fd;
   do
-    fd = openat(dfd, name, flags | O_NONBLOCK | O_CLOEXEC);
+    fd = openat(dfd, name, flags | O_NONBLOCK | O_CLOEXEC, perm);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     /* O_NOFOLLOW says ELOOP for a symlink as the last component */
@@ -33,11 +34,15 @@ static int open_checked(int dfd, char const *name, int flags, mode_t type) {
 }
 
 int tend_open_typed(int dfd, char const *name, int flags, mode_t type) {
-  return open_checked(dfd, name, flags | O_NOFOLLOW, type);
+  return open_checked(dfd, name, flags | O_NOFOLLOW, 0, type);
 }
 
 int tend_open_typed_follow(int dfd, char const *name, int flags, mode_t type) {
-  return open_checked(dfd, name, flags, type);
+  return open_checked(dfd, name, flags, 0, type);
+}
+
+int tend_open_create(int dfd, char const *name, int flags, mode_t perm) {
+  return open_checked(dfd, name, flags | O_CREAT | O_NOFOLLOW, perm, S_IFREG);
 }
 
 int tend_fd_block(int fd) {
