@@ -25,11 +25,11 @@ done
 paused() { [ "$(awk '{print $3}' /proc/$pid/stat)" = T ]; }
 ok "svc -p stops the process" waitfor 5 paused
 like "$("$BIN/svstat" "$S")" "*: *, paused" "svstat shows paused"
-is "$(status_byte "$S" 16)" 1 "status byte 16 is 1 while paused"
+is "$(status_field "$S" paused)" 1 "status byte 16 is 1 while paused"
 "$BIN/svc" -c "$S"
 running() { [ "$(awk '{print $3}' /proc/$pid/stat)" != T ]; }
 ok "svc -c continues it" waitfor 5 running
-ok "status byte 16 is 0 after svc -c" waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 '$S/supervise/status' | tr -d ' ')\" = 0 ]"
+ok "status byte 16 is 0 after svc -c" waitfor 5 status_is "$S" paused 0
 
 # A service that ran for over a second is restarted at once when it dies.
 old=$pid
@@ -67,7 +67,7 @@ pid=$(status_pid "$S")
 
 # svc -o: run once.
 "$BIN/svc" -o "$S"
-ok "svc -o: want byte is 0 (once)" waitfor 5 sh -c "[ \"\$(od -An -tu1 -j17 -N1 '$S/supervise/status' | tr -d ' ')\" = 0 ]"
+ok "svc -o: want byte is 0 (once)" waitfor 5 status_is "$S" want 0
 kill -KILL "$pid"
 ok "svc -o: after it dies it stays down" waitfor 5 no_pid "$S"
 like "$("$BIN/svstat" "$S")" "*: down * seconds, normally up" "svstat after once: no want suffix"
@@ -102,7 +102,7 @@ like "$("$BIN/svstat" "$D")" "*: up (pid *) * seconds, normally down" "svstat: u
 pid=$(status_pid "$D")
 kill -HUP "$SUP"; kill -INT "$SUP"; kill -QUIT "$SUP"
 "$BIN/svc" -p "$D"; "$BIN/svc" -c "$D" # round trip through the loop
-waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 '$D/supervise/status' | tr -d ' ')\" = 0 ]"
+waitfor 5 status_is "$D" paused 0
 ok "supervise survives HUP, INT and QUIT" kill -0 "$SUP"
 ok "and so does its service" kill -0 "$pid"
 kill -TERM "$SUP"

@@ -68,7 +68,7 @@ n=$(grep -c . "$T/missing.err")
 ok "retries are throttled (warnings: $n)" [ "$n" -le 5 ]
 like "$("$BIN/svstat" "$M")" "*: down * seconds, normally up, want up" "svstat: down, want up"
 "$BIN/svc" -d "$M"
-waitfor 5 sh -c "[ \"\$(od -An -tu1 -j17 -N1 '$M/supervise/status' | tr -d ' ')\" = 100 ]"
+waitfor 5 status_is "$M" want 100
 ok "commands are taken while a restart is pending" true
 printf '#!/bin/sh\nexec sleep 1000\n' >"$M/run"
 chmod +x "$M/run"

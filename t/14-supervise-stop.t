@@ -1,7 +1,7 @@
 #!/bin/sh
 # Stopping for real: down-signal, timeout-kill, and the whole process tree.
 . "$(dirname "$0")/lib.sh"
-state() { status_byte "$1" 19; }
+state() { status_field "$1" state; }
 
 # A service that ignores TERM is killed after timeout-kill.
 S=$T/stubborn
@@ -13,7 +13,7 @@ pid=$(status_pid "$S")
 "$BIN/svc" -d "$S"
 ok "a TERM-ignoring service is stopped within timeout-kill" waitfor 5 no_pid "$S"
 ok "its process is gone" gone "$pid"
-is "$(od -An -tu4 --endian=big -j28 -N4 "$S/supervise/status" | tr -d ' ')" 9 "it was KILLed (wait status 9)"
+is "$(status_field "$S" lastwait)" 9 "it was KILLed (wait status 9)"
 
 # down-signal names the stop signal.
 D=$T/hup

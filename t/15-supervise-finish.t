@@ -2,7 +2,7 @@
 # ./finish: runit's arguments, state 2 while it runs, timeout-finish, and
 # exit 125 meaning "do not restart".
 . "$(dirname "$0")/lib.sh"
-state() { status_byte "$1" 19; }
+state() { status_field "$1" state; }
 
 S=$T/svc
 mkservice "$S" "if [ -e $T/killme ]; then exec sleep 1000; fi; exit 3"
@@ -38,7 +38,7 @@ in_finish() { [ "$(state "$W")" = 2 ]; }
 ok "status byte 19 is 2 while ./finish runs" waitfor 5 in_finish
 is "$(status_pid "$W")" "$(cat "$T/fpid")" "the status shows the pid of ./finish"
 touch "$T/go"
-ok "state 0 once ./finish is done" waitfor 5 sh -c "[ \"\$(od -An -tu1 -j19 -N1 '$W/supervise/status' | tr -d ' ')\" = 0 ]"
+ok "state 0 once ./finish is done" waitfor 5 status_is "$W" state 0
 
 # timeout-finish: a hanging ./finish is killed and the service restarts.
 H=$T/hang
@@ -59,7 +59,7 @@ spawn "$BIN/supervise" "$P"
 waitfor 5 test -s "$T/perm.starts"
 down_now() { no_pid "$P" && [ "$(state "$P")" = 0 ]; }
 ok "after finish exits 125 the service is down" waitfor 5 down_now
-is "$(status_byte "$P" 17)" 100 "and wanted down"
+is "$(status_field "$P" want)" 100 "and wanted down"
 like "$("$BIN/svstat" -l "$P")" "*; finish asked not to restart" "svstat -l says why"
 is "$(wc -l <"$T/perm.starts")" 1 "./run was started once"
 "$BIN/svc" -u "$P"

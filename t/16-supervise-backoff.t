@@ -1,7 +1,6 @@
 #!/bin/sh
 # Restart backoff: 1 s, 2, 4 ... up to a cap, reset by a stable run.
 . "$(dirname "$0")/lib.sh"
-be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
 
 S=$T/crash
 mkservice "$S" "date +%s%N >>$T/starts
@@ -17,8 +16,8 @@ set -- $(awk 'NR > 1 { printf "%d ", ($1 - prev) / 1000000 } { prev = $1 }' "$T/
 g1=$1 g2=$2 g3=$3 g4=$4
 ok "the delays grow: ${g1} ms, ${g2} ms, ${g3} ms" [ "$g1" -ge 140 ] && [ "$g2" -ge 290 ] && [ "$g3" -ge 590 ]
 ok "the delay stops at restart-delay-max: ${g4} ms" [ "$g4" -ge 590 ] && [ "$g4" -lt $((1500 * SCALE)) ]
-is "$(be32 "$S" 72)" 600 "status: the current delay is the cap (600 ms)"
-ok "status: deaths counted" [ "$(be32 "$S" 68)" -ge 4 ]
+is "$(status_field "$S" delay)" 600 "status: the current delay is the cap (600 ms)"
+ok "status: deaths counted" [ "$(status_field "$S" deaths)" -ge 4 ]
 like "$("$BIN/svstat" -l "$S")" "*: *" "svstat -l works during a crash loop"
 
 # A run of restart-stable or more resets the delay: its restart is at once.
@@ -60,7 +59,7 @@ echo 2 >"$M/max-death-tally"
 spawn "$BIN/supervise" "$M"
 tcount() { [ "$(wc -l <"$T/tally.starts" 2>/dev/null)" -ge "$1" ]; }
 waitfor 10 tcount 5
-is "$(be32 "$M" 68)" 2 "max-death-tally 2: at most 2 deaths remembered after 5 crashes"
+is "$(status_field "$M" deaths)" 2 "max-death-tally 2: at most 2 deaths remembered after 5 crashes"
 
 # A restart asked for with svc -t is not a crash: no backoff.
 Q=$T/quick

@@ -3,7 +3,7 @@
 # services, which are ready when they start.
 . "$(dirname "$0")/lib.sh"
 [ -x "$HELPERS/notify_send" ] || skip_all "t/helpers not built (make test builds them)"
-ready() { [ $(($(status_byte "$1" 21) & 1)) = 1 ]; }
+ready() { [ $(($(status_field "$1" flags) & 1)) = 1 ]; }
 not_ready() { ! ready "$1"; }
 
 P=$T/plain
@@ -42,7 +42,7 @@ sent() { [ "$(cat /proc/$outsider/comm)" = sleep ]; }
 ok "a process outside the service sent READY=1" waitfor 5 sent
 "$BIN/svc" -p "$N"
 "$BIN/svc" -c "$N" # a round trip through supervise's loop
-waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 '$N/supervise/status' | tr -d ' ')\" = 0 ]"
+waitfor 5 status_is "$N" paused 0
 ok "READY=1 from outside the service's session is not believed" not_ready "$N"
 touch "$T/go-sock"
 ok "NOTIFY_SOCKET: READY=1 from the service makes it ready" waitfor 5 ready "$N"

@@ -2,7 +2,6 @@
 # Health checks: ./check every check-interval seconds; after check-failures
 # failures in a row the service is restarted; a hanging check is killed.
 . "$(dirname "$0")/lib.sh"
-be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
 
 S=$T/svc
 mkservice "$S" "exec sleep 1000"

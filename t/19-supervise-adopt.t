@@ -2,7 +2,6 @@
 # No duplicate after a supervisor crash: a new supervise adopts the ./run
 # that its killed predecessor left running.
 . "$(dirname "$0")/lib.sh"
-be32() { od -An -tu4 --endian=big -j "$2" -N4 "$1/supervise/status" | tr -d ' '; }
 instances() { pgrep_tagged -f "^sleep 4242$" | wc -l; }
 
 S=$T/svc
@@ -17,13 +16,13 @@ ok "after supervise is SIGKILLed its service runs on" kill -0 "$pid"
 
 spawn "$BIN/supervise" "$S"
 SUP=$SPAWNED
-has_svpid() { [ "$(be32 "$S" 76)" = "$SUP" ]; }
+has_svpid() { [ "$(status_field "$S" svpid)" = "$SUP" ]; }
 waitfor 5 has_svpid
 is "$(status_pid "$S")" "$pid" "the new supervise adopts the running ./run"
 is "$(instances)" 1 "exactly one instance runs"
 is "$(wc -l <"$T/starts")" 1 "./run was not started again"
-is "$(be32 "$S" 24)" 1 "the start count is unchanged"
-is "$(($(status_byte "$S" 21) & 2))" 2 "the status says adopted"
+is "$(status_field "$S" starts)" 1 "the start count is unchanged"
+is "$(($(status_field "$S" flags) & 2))" 2 "the status says adopted"
 like "$("$BIN/svstat" "$S")" "*: up (pid $pid) * seconds" "svstat: up, same pid"
 
 # The adopted process is watched: its death is noticed and it is restarted.

@@ -36,7 +36,7 @@ like "$("$BIN/svstat" down)" "down: up (pid *) * seconds, normally down" "svstat
 waitfor 5 no_pid up
 like "$("$BIN/svstat" up)" "up: down * seconds, normally up" "svstat: down, normally up"
 "$BIN/svc" -p down
-waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 down/supervise/status | tr -d ' ')\" = 1 ]"
+waitfor 5 status_is "down" paused 1
 like "$("$BIN/svstat" down)" "down: up (pid *) * seconds, normally down, paused" "svstat: paused"
 rm down/down
 "$BIN/svc" -d down # paused and want down, until it dies

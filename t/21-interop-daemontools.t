@@ -38,7 +38,7 @@ $DT/svok never
 is "$?" 100 "daemontools svok: never supervised"
 
 $DT/svc -p ours
-waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 ours/supervise/status | tr -d ' ')\" = 1 ]"
+waitfor 5 status_is "ours" paused 1
 SAME="paused: same svstat output"
 same_svstat ours
 $DT/svc -c ours
@@ -74,9 +74,9 @@ SAME="daemontools supervise, down: same svstat output"
 same_svstat theirs
 "$BIN/svc" -u theirs
 ok "our svc -u starts it again" waitfor 5 has_pid theirs
-want_down() { [ "$(status_byte theirs 17)" = 100 ]; }
+want_down() { [ "$(status_field theirs want)" = 100 ]; }
 "$BIN/svc" -p theirs
-waitfor 5 sh -c "[ \"\$(od -An -tu1 -j16 -N1 theirs/supervise/status | tr -d ' ')\" = 1 ]"
+waitfor 5 status_is "theirs" paused 1
 SAME="daemontools supervise, paused: same svstat output"
 same_svstat theirs
 "$BIN/svc" -dx theirs

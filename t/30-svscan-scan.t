@@ -4,7 +4,7 @@
 # picked up at once, removed ones stopped.
 . "$(dirname "$0")/lib.sh"
 
-svpid() { od -An -tu4 --endian=big -j 76 -N4 "$1/supervise/status" 2>/dev/null | tr -d ' '; }
+svpid() { status_field "$1" svpid 2>/dev/null; }
 alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
 ppid_of() { awk '{print $4}' "/proc/$1/stat"; }
@@ -22,7 +22,7 @@ ln -s "$T/elsewhere" "$S/linked"
 spawn "$BIN/svscan" "$S" 2>"$T/err"
 scan=$SPAWNED
 
-ok "a supervise runs for each service directory" waitfor 5 sh -c "[ -n \"\$(od -An -j76 -N4 '$S/one/supervise/status' 2>/dev/null)\" ] && [ -e '$S/two/supervise/status' ]"
+ok "a supervise runs for each service directory" waitfor 5 sh -c "[ -s '$S/one/supervise/status' ] && [ -e '$S/two/supervise/status' ]"
 waitfor 5 has_pid "$S/one"
 waitfor 5 has_pid "$S/two"
 ok "the service of each directory is started" has_pid "$S/two"
@@ -77,7 +77,7 @@ ok "a log/ added later gets its logger after SIGHUP" waitfor 3 has_pid "$S/three
 sv_five=$(svpid "$S/five")
 kill -KILL "$sv_five"
 t0=$(date +%s%N)
-ok "a killed supervise is started again within a second or so" waitfor 2 sh -c "p=\$(od -An -tu4 --endian=big -j 76 -N4 '$S/five/supervise/status' | tr -d ' '); [ \"\$p\" != $sv_five ] && [ -e /proc/\$p ]"
+ok "a killed supervise is started again within a second or so" waitfor 2 new_svpid "$S/five" "$sv_five"
 t1=$(date +%s%N)
 echo "# restarted in $(((t1 - t0) / 1000000)) ms"
 

@@ -3,7 +3,7 @@
 # that svscan holds open, so a logger that dies loses no line.
 . "$(dirname "$0")/lib.sh"
 
-svpid() { od -An -tu4 --endian=big -j 76 -N4 "$1/supervise/status" 2>/dev/null | tr -d ' '; }
+svpid() { status_field "$1" svpid 2>/dev/null; }
 alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
 lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ] 2>/dev/null; }
@@ -49,7 +49,7 @@ is "$(readlink "/proc/$(status_pid "$S/app/log")/fd/0")" "$pipe" "the new logger
 logsv=$(svpid "$S/app/log")
 logrun=$(status_pid "$S/app/log")
 kill -KILL "$logsv" "$logrun"
-ok "a killed log supervise is started again" waitfor 3 sh -c "p=\$(od -An -tu4 --endian=big -j 76 -N4 '$S/app/log/supervise/status' | tr -d ' '); [ \"\$p\" != $logsv ] && [ -e /proc/\$p ]"
+ok "a killed log supervise is started again" waitfor 3 new_svpid "$S/app/log" "$logsv"
 waitfor 3 pid_changed "$S/app/log" "$logrun"
 touch "$T/go/5"
 ok "and the service's lines still reach the logger" waitfor 5 lines "$T/out" 5

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-state() { status_byte "$1" 19; }
+state() { status_field "$1" state; }
 is_up() { [ "$(state "$1")" = 1 ] && has_pid "$1"; }
 # waiting PID DIR: PID holds DIR/supervise/ok open, as svc does in its wait.
 waiting() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q "/$2/supervise/ok\$"; }
@@ -44,7 +44,7 @@ is "$?:$(cat wu.err)" "0:" "svc -wu returns 0 when another svc -u brings the ser
 
 # -T: exit 1 and a warning once the time is up, not much later.
 "$BIN/svc" -d b
-waitfor 5 sh -c '[ "$(od -An -tu1 -j19 -N1 b/supervise/status | tr -d " ")" = 0 ]'
+waitfor 5 status_is b state 0
 start=$(now_ms)
 "$BIN/svc" -wu -T 300 b 2>err
 rc=$?

@@ -3,12 +3,12 @@
 # restart is never missed, and readiness through notification-fd.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
-starts() { od -An -tu4 --endian=big -j24 -N4 "$1/supervise/status" | tr -d ' '; }
+starts() { status_field "$1" starts; }
 ready() {
-  _f=$(status_byte "$1" 21 2>/dev/null)
+  _f=$(status_field "$1" flags 2>/dev/null)
   [ -n "$_f" ] && [ $((_f & 1)) = 1 ]
 }
-up() { [ "$(status_byte "$1" 19)" = 1 ] && has_pid "$1"; }
+up() { [ "$(status_field "$1" state)" = 1 ] && has_pid "$1"; }
 
 # A ./run killed by -t dies young: keep the restart backoff short (supervise
 # never restarts sooner than 100 ms) so that the rounds stay quick.
@@ -45,7 +45,7 @@ ok "svc -wU returns only once the service is ready (flag set)" ready slow
 "$BIN/svc" -wd -d slow
 "$BIN/svc" -wu -T $((5000 * SCALE)) -u slow
 rc=$?
-ok "svc -wu -u returns when up, before the service is ready" sh -c "[ $rc = 0 ] && [ \$((\$(od -An -tu1 -j21 -N1 slow/supervise/status) & 1)) = 0 ]"
+ok "svc -wu -u returns when up, before the service is ready" sh -c "[ $rc = 0 ] && [ $(($(status_field slow flags) & 1)) = 0 ]"
 "$BIN/svc" -wU -T $((5000 * SCALE)) slow
 before=$(starts slow)
 "$BIN/svc" -wR -T $((5000 * SCALE)) -t slow 2>err

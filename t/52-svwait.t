@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-up() { [ "$(status_byte "$1" 19 2>/dev/null)" = 1 ] && has_pid "$1"; }
+up() { [ "$(status_field "$1" state 2>/dev/null)" = 1 ] && has_pid "$1"; }
 exited() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status"; }
 reap() {
   waitfor 5 exited "$1" || kill -KILL "$1"

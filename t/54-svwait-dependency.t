@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 ready() {
-  _f=$(status_byte "$1" 21 2>/dev/null)
+  _f=$(status_field "$1" flags 2>/dev/null)
   [ -n "$_f" ] && [ $((_f & 1)) = 1 ]
 }
 switches() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$1/status"; }
@@ -33,7 +33,7 @@ ok "svwait sleeps while the directory it waits for has no supervise ($((after - 
   test $((after - before)) -le 3
 spawn "$BIN/supervise" sv/db
 waitfor 5 "$BIN/svok" sv/db
-waitfor 5 sh -c '[ "$(od -An -tu1 -j19 -N1 sv/db/supervise/status | tr -d " ")" = 1 ]'
+waitfor 5 status_is sv/db state 1
 ok "app still waits while db is up but not ready" test ! -e app.log
 echo go >db.go &
 waitfor 5 test -s app.log

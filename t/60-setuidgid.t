@@ -78,14 +78,11 @@ is "$?:$out" "100:setuidgid: usage: setuidgid [-g] [-e] account child" "no progr
 if [ -x /usr/bin/setuidgid ]; then
   for args in "$user id" "tend-no-such-account true" "$user" "" \
     "$user $PUB/setuidgid root true" "$user /nonexistent/tend-prog"; do
-    # tend's usage line lists -g and -e (issue 9); the rest is the same
-    ours=$("$BIN/setuidgid" $args 2>&1; echo "rc=$?")
-    ours=$(echo "$ours" |
-      sed 's/^setuidgid: usage: setuidgid \[-g\] \[-e\] /setuidgid: usage: setuidgid /')
-    theirs=$(/usr/bin/setuidgid $args 2>&1; echo "rc=$?")
-    # the nested setuidgid of the fifth case is ours in both runs
-    is "$ours" "$(echo "$theirs" | sed 's,^/usr/bin/,,')" \
-      "same output and exit code as daemontools: setuidgid $args"
+    # tend's usage line lists -g and -e (issue 9); the rest is the same.
+    # The nested setuidgid of the fifth case is ours in both runs.
+    SAME_SED='s,^/usr/bin/,,' \
+      OURS_SED='s/^setuidgid: usage: setuidgid \[-g\] \[-e\] /setuidgid: usage: setuidgid /' \
+      same_as_daemontools setuidgid $args
   done
 else
   skip "daemontools' setuidgid is not installed"

@@ -26,9 +26,7 @@ is "$?:$out" "111:envuidgid: fatal: unable to run $T/nonexistent: file does not 
 if [ -x /usr/bin/envuidgid ]; then
   for args in "$account env" "tend-no-such-account true" "$account" "" \
     "$account $T/nonexistent" "-- $account true"; do
-    ours=$({ "$BIN/envuidgid" $args 2>&1; echo "rc=$?"; } | grep -v '^_=')
-    theirs=$({ /usr/bin/envuidgid $args 2>&1; echo "rc=$?"; } | grep -v '^_=')
-    is "$ours" "$theirs" "same output and exit code as daemontools: envuidgid $args"
+    SAME_SED='/^_=/d' same_as_daemontools envuidgid $args
   done
 else
   skip "daemontools' envuidgid is not installed"

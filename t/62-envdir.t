@@ -95,9 +95,7 @@ if [ -x /usr/bin/envdir ]; then
   is "$ours" "$theirs" "the same environment as daemontools' envdir"
   for args in "" "env" "$T/missing true" "env/LINE true" "bad true" \
     "env $T/nonexistent" "-- true" "pathenv/env tend-only-here"; do
-    ours=$("$BIN/envdir" $args 2>&1; echo "rc=$?")
-    theirs=$(/usr/bin/envdir $args 2>&1; echo "rc=$?")
-    is "$ours" "$theirs" "same output and exit code as daemontools: envdir $args"
+    same_as_daemontools envdir $args
   done
 else
   skip "daemontools' envdir is not installed"

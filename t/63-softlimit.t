@@ -106,11 +106,9 @@ if [ -x /usr/bin/softlimit ]; then
   # Two differences on purpose (issue 9): tend's usage line lists -H, and
   # a bad number is named before it. The rest is daemontools' byte for byte.
   for args in "" "-o 12x true" "-z 1 true" "-o" "-o 5" "-o 5 $T/nonexistent" "-- true"; do
-    ours=$("$BIN/softlimit" $args 2>&1; echo "rc=$?")
-    ours=$(echo "$ours" | sed -e '/^softlimit: -o: not a number or =: /d' \
-      -e 's/^softlimit: usage: softlimit \[-H\] /softlimit: usage: softlimit /')
-    theirs=$(/usr/bin/softlimit $args 2>&1; echo "rc=$?")
-    is "$ours" "$theirs" "same output and exit code as daemontools: softlimit $args"
+    OURS_SED='/^softlimit: -o: not a number or =: /d
+s/^softlimit: usage: softlimit \[-H\] /softlimit: usage: softlimit /' \
+      same_as_daemontools softlimit $args
   done
 else
   skip "daemontools' softlimit is not installed"

@@ -89,9 +89,7 @@ if [ -x /usr/bin/setlock ]; then
   release gate5
   for args in "" "lk" "-q lk true" "$T/no/such/dir/lk true" \
     "-x $T/no/such/dir/lk true" "lk $T/nonexistent" "-- lk echo hi" "-nxX lk true"; do
-    ours=$("$BIN/setlock" $args 2>&1; echo "rc=$?")
-    theirs=$(/usr/bin/setlock $args 2>&1; echo "rc=$?")
-    is "$ours" "$theirs" "same output and exit code as daemontools: setlock $args"
+    same_as_daemontools setlock $args
   done
 else
   skip "daemontools' setlock is not installed"

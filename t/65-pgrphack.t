@@ -24,9 +24,7 @@ is "$?:$out" "111:pgrphack: fatal: unable to run $T/nonexistent: file does not e
 
 if [ -x /usr/bin/pgrphack ]; then
   for args in "" "$T/nonexistent" "-- true" "pgrphack true"; do
-    ours=$("$BIN/pgrphack" $args 2>&1; echo "rc=$?")
-    theirs=$(/usr/bin/pgrphack $args 2>&1; echo "rc=$?")
-    is "$ours" "$theirs" "same output and exit code as daemontools: pgrphack $args"
+    same_as_daemontools pgrphack $args
   done
 else
   skip "daemontools' pgrphack is not installed"

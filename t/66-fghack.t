@@ -43,13 +43,9 @@ is "$?:$out" "111:fghack: fatal: unable to run $T/nonexistent: file does not exi
 
 if [ -x /usr/bin/fghack ]; then
   for args in "" "$T/nonexistent" "sh -c exit\ 5" "-x true"; do
-    eval "ours=\$(\"\$BIN/fghack\" $args 2>&1; echo rc=\$?)"
-    eval "theirs=\$(/usr/bin/fghack $args 2>&1; echo rc=\$?)"
-    is "$ours" "$theirs" "same output and exit code as daemontools: fghack $args"
+    eval "same_as_daemontools fghack $args"
   done
-  ours=$("$BIN/fghack" sh -c 'kill -9 $$' 2>&1; echo "rc=$?")
-  theirs=$(/usr/bin/fghack sh -c 'kill -9 $$' 2>&1; echo "rc=$?")
-  is "$ours" "$theirs" "same output and exit code as daemontools for a crash"
+  same_as_daemontools fghack sh -c 'kill -9 $$' 
 else
   skip "daemontools' fghack is not installed"
 fi

@@ -49,7 +49,7 @@ ok "a chain of $LINKS processes that ignore TERM runs" waitfor 20 all_links "$T/
 "$BIN/svc" -d -wD -T $((20000 * SCALE)) "$I"
 is "$?" 0 "svc -d -wD: the service goes down all the same"
 ok "every link of the chain is gone" all_gone "$T/stubborn-links"
-is "$(status_byte "$I" 21)" 0 "no stop in progress any more (flags)"
+is "$(status_field "$I" flags)" 0 "no stop in progress any more (flags)"
 "$BIN/svc" -x "$I"
 waitfor 5 gone "$SUP"
 

@@ -8,7 +8,7 @@
 command -v prlimit >/dev/null || skip_all "prlimit (util-linux) is not installed"
 # ready DIR: the ready flag is set (false while there is no status yet)
 ready() {
-  _flags=$(status_byte "$1" 21 2>/dev/null)
+  _flags=$(status_field "$1" flags 2>/dev/null)
   [ -n "$_flags" ] && [ $((_flags & 1)) = 1 ]
 }
 not_ready() { ! ready "$1"; }

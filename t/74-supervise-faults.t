@@ -32,7 +32,7 @@ small_fs() {
   MOUNTS="$1 $MOUNTS"
 }
 trap 'for m in $MOUNTS; do umount -l "$m" 2>/dev/null; done; cleanup' EXIT
-down() { [ "$(status_byte "$1" 19)" = 0 ] && no_pid "$1"; }
+down() { [ "$(status_field "$1" state)" = 0 ] && no_pid "$1"; }
 
 # A full disk: the stop happens, the status waits for room.
 if small_fs "$T/full" 256k; then

@@ -9,7 +9,7 @@
 
 alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
-svpid() { od -An -tu4 --endian=big -j 76 -N4 "$1/supervise/status" 2>/dev/null | tr -d ' '; }
+svpid() { status_field "$1" svpid 2>/dev/null; }
 # forge DIR PID: DIR/supervise/status names PID (written as supervise
 # writes it: a new file renamed over the old one).
 forge() {

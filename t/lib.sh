@@ -10,6 +10,16 @@
 #   gone PID              the process no longer exists
 #   pgrep_tagged ARGS...  pgrep ARGS, only this test's processes (another
 #                         test may run the same command at the same time)
+#   same_as_daemontools PROG ARGS...
+#                         one test: tend's PROG and daemontools' print the
+#                         same and exit alike ($SAME_SED filters both
+#                         outputs, $OURS_SED tend's alone, if set)
+#   status_field DIR NAME a field of DIR/supervise/status by its name in
+#                         doc/status.md (pid, paused, want, termsent, state,
+#                         version, flags, starts, lastwait, deaths, delay,
+#                         svpid), as a decimal number
+#   status_is DIR NAME V  the field is V (for waitfor)
+#   new_svpid DIR OLD     another supervise than OLD wrote DIR's status
 #   public_bin PROG...    copies of PROGs from $BIN in $PUB, a directory
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
@@ -154,6 +164,48 @@ mkservice() {
 # status_byte DIR OFFSET: one byte of DIR/supervise/status as a number.
 status_byte() {
   od -An -tu1 -j "$2" -N1 "$1/supervise/status" | tr -d ' '
+}
+
+# status_field DIR NAME: see the header.
+status_field() {
+  case $2 in
+  pid) _o=12 _t=u4 _e=little ;;
+  paused) _o=16 _t=u1 _e=big ;;
+  want) _o=17 _t=u1 _e=big ;;
+  termsent) _o=18 _t=u1 _e=big ;;
+  state) _o=19 _t=u1 _e=big ;;
+  version) _o=20 _t=u1 _e=big ;;
+  flags) _o=21 _t=u1 _e=big ;;
+  starts) _o=24 _t=u4 _e=big ;;
+  lastwait) _o=28 _t=u4 _e=big ;;
+  deaths) _o=68 _t=u4 _e=big ;;
+  delay) _o=72 _t=u4 _e=big ;;
+  svpid) _o=76 _t=u4 _e=big ;;
+  *) echo "status_field: unknown field $2" >&2; return 2 ;;
+  esac
+  od -An -t$_t --endian=$_e -j $_o -N${_t#u} "$1/supervise/status" | tr -d ' '
+}
+
+# status_is DIR NAME VALUE: the field is VALUE (for waitfor).
+status_is() { [ "$(status_field "$1" "$2" 2>/dev/null)" = "$3" ]; }
+
+# new_svpid DIR OLD: a supervise other than OLD wrote the status, and runs.
+new_svpid() {
+  _p=$(status_field "$1" svpid 2>/dev/null)
+  [ -n "$_p" ] && [ "$_p" != "$2" ] && [ -e "/proc/$_p" ]
+}
+
+same_as_daemontools() {
+  _prog=$1
+  shift
+  _ours=$("$BIN/$_prog" "$@" 2>&1; echo "rc=$?")
+  _theirs=$("/usr/bin/$_prog" "$@" 2>&1; echo "rc=$?")
+  if [ -n "${SAME_SED:-}" ]; then
+    _ours=$(printf '%s\n' "$_ours" | sed -e "$SAME_SED")
+    _theirs=$(printf '%s\n' "$_theirs" | sed -e "$SAME_SED")
+  fi
+  [ -z "${OURS_SED:-}" ] || _ours=$(printf '%s\n' "$_ours" | sed -e "$OURS_SED")
+  is "$_ours" "$_theirs" "same output and exit code as daemontools: $_prog $*"
 }
 
 # status_pid DIR: the pid recorded in DIR/supervise/status.
