@@ -43,7 +43,7 @@ extern char **environ;
    the service is down only once its whole tree is gone. */
 enum phase { DOWN, RUN, CLEANUP, FINISH };
 
-static char const *dir;
+char const *dir;
 static tend_status st;
 static enum phase phase = DOWN;
 static int sigpipe[2];
@@ -72,7 +72,7 @@ static int64_t now_ms(void) {
 /* A number setting, with its default if the file is absent or unreadable;
    a bad file, or a value above MAX (which is used), is reported each time
    it is read. */
-static uint64_t setting(char const *file, uint64_t max, uint64_t dflt) {
+uint64_t setting(char const *file, uint64_t max, uint64_t dflt) {
   uint64_t v;
   int r = tend_sd_read_uint(file, max, &v);
   if (r == 2) {
@@ -175,8 +175,8 @@ static void say_exec_failure(char const *name) {
    session with an empty signal mask, default dispositions, and no fd of
    ours beyond 0-2 (and the readiness pipe, on the fd it asked for). It
    shares our memory until it execs, so it writes to none of it. */
-static void exec_child(char *const argv[], char *const envp[], int notify_w,
-                       int notify_at) {
+void exec_child(char *const argv[], char *const envp[], int notify_w,
+                int notify_at) {
   default_signals();
   sigset_t none;
   sigemptyset(&none);
@@ -240,6 +240,7 @@ static void set_stamp_in(tend_stamp *s, int64_t delay_ms) {
 static void schedule_restart(int64_t delay) {
   restart_at = now_ms() + delay;
   set_stamp_in(&st.restart, delay);
+  alert_event(ALERT_BACKOFF, run_pid, -1, delay, st.starts);
   dirty = 1;
 }
 
@@ -280,6 +281,7 @@ static void set_ready(void) {
   if (st.flags & TEND_FLAG_READY) return;
   st.flags |= TEND_FLAG_READY;
   tend_stamp_now(&st.ready);
+  alert_event(ALERT_READY, run_pid, -1, 0, st.starts);
   uint64_t interval = setting("check-interval", MAX_S, 10);
   if (access("check", X_OK) == 0 && interval)
     check_at = now_ms() + (int64_t)interval * 1000;
@@ -373,6 +375,7 @@ static void start_run(void) {
   tend_stamp_now(&st.when);
   st.started = st.when;
   dirty = 1;
+  alert_event(ALERT_UP, pid, -1, 0, st.starts);
   if (!r && !with_socket) set_ready(); /* no readiness protocol: up = ready */
 }
 
@@ -433,11 +436,12 @@ static int down_signal(void) {
   return sig;
 }
 
-static pid_t helpers[2];
+static pid_t helpers[3];
 static unsigned helper_count(void) {
   unsigned n = 0;
   if (finish_pid) helpers[n++] = finish_pid;
   if (check_pid) helpers[n++] = check_pid;
+  if (alert_running()) helpers[n++] = alert_running();
   return n;
 }
 
@@ -478,6 +482,8 @@ static void cleanup_or_finish(void) {
 static void run_exited(int wstatus) {
   int64_t ran = now_ms() - run_started;
   int asked = st.termsent; /* we were told to stop it: not a crash */
+  alert_event(asked ? ALERT_DOWN : ALERT_CRASH, run_pid, wstatus, ran,
+              st.starts);
   if (adopted_fd >= 0) close(adopted_fd), adopted_fd = -1;
   run_wstatus = wstatus;
   kill_at = NEVER;
@@ -506,6 +512,7 @@ static void finish_exited(int wstatus) {
     /* s6's convention: the service must not be restarted */
     st.want = 'd';
     st.flags |= TEND_FLAG_NOSTART;
+    alert_event(ALERT_GAVE_UP, 0, -1, 0, st.starts);
   }
   service_down();
 }
@@ -526,6 +533,7 @@ static void check_exited(int wstatus) {
   n[uint_fmt(n, check_failures)] = 0;
   tend_warn(dir, "/check failed ", n, " times in a row: restarting ", dir,
             "/run");
+  alert_event(ALERT_CHECK_FAILED, run_pid, wstatus, 0, st.starts);
   check_failures = 0;
   check_at = NEVER;
   int sig = down_signal();
@@ -563,7 +571,7 @@ static void reap(void) {
       finish_exited(ws);
     else if (p == check_pid)
       check_exited(ws);
-    else
+    else if (!alert_reaped(p))
       tree_reaped(p); /* an orphan of the service: its pid may be reused */
   }
   if (phase == CLEANUP) cleanup_or_finish();
@@ -714,9 +722,9 @@ static void on_deadlines(int64_t now) {
 }
 
 static int64_t next_deadline(void) {
-  int64_t const all[] = {kill_at,         finish_kill_at, sweep_at,
-                         cleanup_kill_at, check_at,       check_kill_at,
-                         write_retry_at};
+  int64_t const all[] = {kill_at,         finish_kill_at,  sweep_at,
+                         cleanup_kill_at, check_at,        check_kill_at,
+                         write_retry_at,  alert_deadline()};
   /* a pending restart waits for the tree and ./finish to be gone */
   int64_t d = phase == DOWN ? restart_at : NEVER;
   for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -824,7 +832,8 @@ int main(int argc, char const *const *argv) {
   if (st.want == 'u' && phase == DOWN) start_run();
 
   for (;;) {
-    if (exit_wanted && phase == DOWN) {
+    alert_poll(now_ms());
+    if (exit_wanted && phase == DOWN && alert_idle()) {
       if (check_pid) kill(-check_pid, SIGKILL);
       announce();
       return 0;

@@ -4,8 +4,38 @@
 #ifndef SUPERVISE_H
 #define SUPERVISE_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include <tend/status.h>
+
+/* supervise.c: the service directory as given (for messages); a number
+   setting of it, capped at MAX, DFLT if absent or bad; the child side of
+   a vfork: own session, default signals, no fd of ours, then execve. */
+extern char const *dir;
+extern uint64_t setting(char const *file, uint64_t max, uint64_t dflt);
+extern void exec_child(char *const argv[], char *const envp[], int notify_w,
+                       int notify_at) __attribute__((noreturn));
+
+/* alert.c: ./alert EVENT (or ../.alert) on each change, one at a time,
+   never blocking supervise. alert_event queues one (PID, WSTATUS and MS as
+   the event has them: -1 / 0 when not); alert_poll starts the next or
+   KILLs one past timeout-alert; alert_reaped is 1 if PID was the alert. */
+enum alert_event {
+  ALERT_UP,
+  ALERT_READY,
+  ALERT_DOWN,
+  ALERT_CRASH,
+  ALERT_CHECK_FAILED,
+  ALERT_BACKOFF,
+  ALERT_GAVE_UP
+};
+extern void alert_event(enum alert_event ev, pid_t pid, int wstatus, int64_t ms,
+                        uint32_t starts);
+extern void alert_poll(int64_t now);
+extern int64_t alert_deadline(void);
+extern int alert_reaped(pid_t pid);
+extern pid_t alert_running(void);
+extern int alert_idle(void);
 
 /* tree.c: the service's process tree is its process group (./run leads its
    own session) plus every process reparented to us, the subreaper.
