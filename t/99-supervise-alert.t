@@ -129,4 +129,26 @@ spawn "$BIN/supervise" "$N" 2>"$T/n.err"
 ok "a non-executable alert is reported" waitfor 10 lines "$T/n.err" 2
 like "$(sed -n 1p "$T/n.err")" "supervise: warning: unable to run $N/alert: *" "with its reason"
 ok "the service runs anyway" has_pid "$N"
+
+# 6. check-failed when check-failures checks failed; gave-up when ./finish
+# exits 125 (nothing else stops the restarts).
+C=$T/check
+mkservice "$C" "exec sleep 1000"
+printf '#!/bin/sh\nexit 7\n' >"$C/check"
+printf '#!/bin/sh\nexit 125\n' >"$C/finish"
+chmod +x "$C/check" "$C/finish"
+echo 1 >"$C/check-interval"
+echo 1 >"$C/check-failures"
+cat >"$C/alert" <<EOF
+#!/bin/sh
+echo "\$1 \${TEND_EXIT_CODE:-}\${TEND_EXIT_SIGNAL:-}" >>$T/c.log
+EOF
+chmod +x "$C/alert"
+spawn "$BIN/supervise" "$C" 2>/dev/null
+ok "a failed check and the stop it causes are alerted" waitfor 15 lines "$T/c.log" 5
+is "$(cat "$T/c.log")" "up 
+ready 
+check-failed 7
+down 15
+gave-up " "check-failed (with the check's exit code), down, then gave-up"
 done_testing
