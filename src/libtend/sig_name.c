@@ -1,41 +1,17 @@
-/* Signal names and numbers, for down-signal and for messages. */
-#include <signal.h>
+/* Signal names and numbers, for down-signal and for messages: skalibs'
+   table, which knows Linux's extra names (PWR, IO, STKFLT ...) and, as s6
+   does, takes a name in any case, with or without SIG. */
 #include <string.h>
+#include <skalibs/sig.h>
 #include <tend/servicedir.h>
 
-static struct {
-  int sig;
-  char const *name;
-} const table[] = {
-    {SIGHUP, "HUP"},       {SIGINT, "INT"},   {SIGQUIT, "QUIT"},
-    {SIGILL, "ILL"},       {SIGTRAP, "TRAP"}, {SIGABRT, "ABRT"},
-    {SIGBUS, "BUS"},       {SIGFPE, "FPE"},   {SIGKILL, "KILL"},
-    {SIGUSR1, "USR1"},     {SIGSEGV, "SEGV"}, {SIGUSR2, "USR2"},
-    {SIGPIPE, "PIPE"},     {SIGALRM, "ALRM"}, {SIGTERM, "TERM"},
-    {SIGCHLD, "CHLD"},     {SIGCONT, "CONT"}, {SIGSTOP, "STOP"},
-    {SIGTSTP, "TSTP"},     {SIGTTIN, "TTIN"}, {SIGTTOU, "TTOU"},
-    {SIGURG, "URG"},       {SIGXCPU, "XCPU"}, {SIGXFSZ, "XFSZ"},
-    {SIGVTALRM, "VTALRM"}, {SIGPROF, "PROF"}, {SIGWINCH, "WINCH"},
-    {SIGSYS, "SYS"},
-};
-
 int tend_sig_number(char const *name) {
-  if (!strncmp(name, "SIG", 3)) name += 3;
-  if (*name >= '0' && *name <= '9') {
-    int n = 0;
-    for (; *name >= '0' && *name <= '9'; name++) {
-      n = n * 10 + (*name - '0');
-      if (n >= 65) return 0;
-    }
-    return *name ? 0 : n;
-  }
-  for (unsigned i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (!strcmp(table[i].name, name)) return table[i].sig;
-  return 0;
+  int sig;
+  size_t n = sig0_scan(name, &sig);
+  return n && !name[n] && sig >= 1 && sig <= 64 ? sig : 0;
 }
 
 char const *tend_sig_name(int sig) {
-  for (unsigned i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (table[i].sig == sig) return table[i].name;
-  return 0;
+  char const *name = sig_name(sig);
+  return strcmp(name, "???") ? name : 0;
 }

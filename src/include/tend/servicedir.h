@@ -27,7 +27,8 @@ extern int tend_sd_read_signal(char const *file, int *sig);
    (errno; EINVAL if the first line does not fit in buf). */
 extern int tend_sd_read_line(char const *file, char *buf, unsigned len);
 
-/* Signal names as in "kill -l", without SIG: 0 if unknown. */
+/* Signal names as in "kill -l", without SIG (skalibs' table): 0 if
+   unknown. tend_sig_number takes any case, with or without SIG, or 1-64. */
 extern int tend_sig_number(char const *name);
 extern char const *tend_sig_name(int sig);
 
