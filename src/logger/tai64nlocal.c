@@ -2,54 +2,39 @@
    digits) into local time, YYYY-MM-DD HH:MM:SS.NNNNNNNNN. Other lines, and
    lines starting with something that is not a whole stamp, pass unchanged
    (tai64nlocal_conv.c). */
-#include <errno.h>
-#include <string.h>
-#include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/buffer.h>
 #include <tend/msg.h>
 #include "tai64nlocal.h"
 
-static char in[65536];
-static char out[65536 + 64];
-static size_t outlen;
-
-static void flush_out(void) {
-  size_t done = 0;
-  while (done < outlen) {
-    ssize_t w = write(1, out + done, outlen - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) tend_diesys(111, "unable to write output");
-    done += (size_t)w;
-  }
-  outlen = 0;
-}
+/* not buffer_1: its 8 KiB would cost a write per 8 KiB, where one write
+   per read is enough */
+static char outbuf[65536 + 1];
+static buffer out = BUFFER_INIT(&buffer_write, 1, outbuf, sizeof outbuf);
 
 static void put(char const *s, size_t n) {
-  while (n) {
-    if (outlen == sizeof out) flush_out();
-    size_t k = sizeof out - outlen;
-    if (k > n) k = n;
-    memcpy(out + outlen, s, k);
-    outlen += k;
-    s += k;
-    n -= k;
-  }
+  if (buffer_put(&out, s, n) < 0) tend_diesys(111, "unable to write output");
+}
+
+static void flush(void) {
+  if (!buffer_flush(&out)) tend_diesys(111, "unable to write output");
 }
 
 int main(int argc, char **argv) {
+  static char in[65536];
   struct tai64nlocal t;
   tend_prog = "tai64nlocal";
   (void)argc;
   (void)argv;
   tai64nlocal_start(&t, put);
   for (;;) {
-    ssize_t r = read(0, in, sizeof in);
-    if (r < 0 && errno == EINTR) continue;
+    ssize_t r = fd_read(0, in, sizeof in);
     if (r < 0) tend_diesys(111, "unable to read input");
     if (r == 0) break;
     tai64nlocal_feed(&t, in, (size_t)r);
-    flush_out();
+    flush();
   }
   tai64nlocal_end(&t);
-  flush_out();
+  flush();
   return 0;
 }

@@ -2,9 +2,10 @@
    digits), is held back until it is known to be a label or not: a label
    is put out as local time, YYYY-MM-DD HH:MM:SS.NNNNNNNNN; anything else
    passes unchanged. */
-#include <stdio.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
+#include <skalibs/djbtime.h>
 #include "tai64nlocal.h"
 
 /* The start of a line, up to TAI64NLOCAL_LABEL_LEN bytes: a stamp or not. */
@@ -14,17 +15,15 @@ static void put_label(struct tai64nlocal *t, char const *label, size_t n) {
       tend_tai64n_scanhex(label + 1, &s) && s.sec >= TEND_TAI64_UNIX &&
       s.nsec < 1000000000) {
     time_t tt = (time_t)(s.sec - TEND_TAI64_UNIX);
-    struct tm tm;
-    char text[64];
-    /* a label too far from 1970 for time_t passes unchanged */
-    if ((uint64_t)tt == s.sec - TEND_TAI64_UNIX && localtime_r(&tt, &tm)) {
-      size_t k = strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-      int m =
-          snprintf(text + k, sizeof text - k, ".%09lu", (unsigned long)s.nsec);
-      if (k && m > 0 && (size_t)m < sizeof text - k) {
-        t->put(text, k + (size_t)m);
-        return;
-      }
+    localtmn l = {.nano = s.nsec};
+    /* up to a 10-digit year: 35 bytes, more than LOCALTMN_FMT */
+    char text[48];
+    /* a label too far from 1970 for time_t, or for a year in an int,
+       passes unchanged */
+    if ((uint64_t)tt == s.sec - TEND_TAI64_UNIX && localtime_r(&tt, &l.tm) &&
+        l.tm.tm_year <= INT_MAX - 1900) {
+      t->put(text, localtmn_fmt(text, &l));
+      return;
     }
   }
   t->put(label, n);
