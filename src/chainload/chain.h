@@ -1,5 +1,5 @@
 /* Shared by the chain-loading programs of src/chainload/: running the rest
-   of the command line, and reading options the way daemontools' do. */
+   of the command line and looking up accounts (options: tend/getopt.h). */
 #ifndef TEND_CHAIN_H
 #define TEND_CHAIN_H
 
@@ -10,14 +10,6 @@ extern void chain_exec(char **argv) __attribute__((noreturn));
 /* The same, looking argv[0] up in path (0: unset) and giving it envp. */
 extern void chain_exec_env(char **argv, char const *path, char **envp)
     __attribute__((noreturn));
-
-/* Options in the classic getopt style: returns the next option letter, or
-   -1 at the first non-option (or after "--"); *ind then indexes it. An
-   option letter followed by ':' in opts takes an argument, left in *arg.
-   An unknown option or a missing argument prints the getopt-style line
-   and the usage, and exits 100. Start with *ind = 1 and *pos = 0. */
-extern int chain_getopt(int argc, char **argv, char const *opts,
-                        char const *usage, int *ind, int *pos, char **arg);
 
 /* The passwd entry of account, or "prog: fatal: unknown account X" and
    exit 111. */

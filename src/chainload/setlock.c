@@ -8,25 +8,26 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include "chain.h"
 
 #define USAGE "setlock [ -nNxX ] file program [ arg ... ]"
 
 int main(int argc, char **argv) {
-  int ind = 1, pos = 0, opt, nodelay = 0, quiet = 0;
-  char *arg;
+  int opt, nodelay = 0, quiet = 0;
+  subgetopt l = SUBGETOPT_ZERO;
   tend_prog = "setlock";
-  while ((opt = chain_getopt(argc, argv, "nNxX", USAGE, &ind, &pos, &arg)) !=
-         -1)
+  while ((opt = tend_getopt(argc, (char const *const *)argv, "nNxX", USAGE,
+                            &l)) != -1)
     switch (opt) {
     case 'n': nodelay = 1; break;
     case 'N': nodelay = 0; break;
     case 'x': quiet = 1; break;
     case 'X': quiet = 0; break;
     }
-  if (argc - ind < 2) tend_dieusage(USAGE);
-  char const *file = argv[ind];
+  if (argc - l.ind < 2) tend_dieusage(USAGE);
+  char const *file = argv[l.ind];
 
   /* not close-on-exec: the lock must outlive us in child */
   int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0600);
@@ -42,5 +43,5 @@ int main(int argc, char **argv) {
     if (quiet) _exit(0);
     tend_diesys(111, "unable to lock ", file);
   }
-  chain_exec(argv + ind + 1);
+  chain_exec(argv + l.ind + 1);
 }

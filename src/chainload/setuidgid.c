@@ -7,23 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include "chain.h"
 
 #define USAGE "setuidgid [-g] [-e] account child"
 
 int main(int argc, char **argv) {
-  int ind = 1, pos = 0, opt;
-  int want_groups = 0, want_env = 0;
-  char *arg;
+  int opt, want_groups = 0, want_env = 0;
+  subgetopt l = SUBGETOPT_ZERO;
   tend_prog = "setuidgid";
-  while ((opt = chain_getopt(argc, argv, "ge", USAGE, &ind, &pos, &arg)) != -1)
+  while ((opt = tend_getopt(argc, (char const *const *)argv, "ge", USAGE,
+                            &l)) != -1)
     switch (opt) {
     case 'g': want_groups = 1; break;
     case 'e': want_env = 1; break;
     }
-  if (argc - ind < 2) tend_dieusage(USAGE);
-  char const *account = argv[ind];
+  if (argc - l.ind < 2) tend_dieusage(USAGE);
+  char const *account = argv[l.ind];
 
   struct passwd *pw = chain_account(account);
   uid_t uid = pw->pw_uid;
@@ -43,5 +44,5 @@ int main(int argc, char **argv) {
   }
   if (setgid(gid) == -1) tend_diesys(111, "unable to setgid");
   if (setuid(uid) == -1) tend_diesys(111, "unable to setuid");
-  chain_exec(argv + ind + 1);
+  chain_exec(argv + l.ind + 1);
 }

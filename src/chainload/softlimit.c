@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <skalibs/types.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include "chain.h"
 
@@ -81,24 +82,24 @@ static void apply(struct limit const *l, char const *arg, int hard) {
 }
 
 int main(int argc, char **argv) {
-  int ind = 1, pos = 0, opt, hard = 0, n = 0;
-  char *arg;
+  int opt, hard = 0, n = 0;
+  subgetopt l = SUBGETOPT_ZERO;
   char letters[argc];
-  char *args[argc];
+  char const *args[argc];
   tend_prog = "softlimit";
-  while ((opt = chain_getopt(argc, argv, "Ha:c:d:f:l:m:o:p:r:s:t:", USAGE, &ind,
-                             &pos, &arg)) != -1) {
+  while ((opt = tend_getopt(argc, (char const *const *)argv,
+                            "Ha:c:d:f:l:m:o:p:r:s:t:", USAGE, &l)) != -1) {
     if (opt == 'H') {
       hard = 1;
       continue;
     }
     letters[n] = opt;
-    args[n++] = arg;
+    args[n++] = l.arg;
   }
-  if (ind >= argc) tend_dieusage(USAGE);
+  if (l.ind >= argc) tend_dieusage(USAGE);
   /* -H applies wherever it stands, so the limits are set after parsing */
   for (int i = 0; i < n; i++)
     for (unsigned j = 0; j < sizeof limits / sizeof limits[0]; j++)
       if (limits[j].letter == letters[i]) apply(&limits[j], args[i], hard);
-  chain_exec(argv + ind);
+  chain_exec(argv + l.ind);
 }

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <skalibs/sgetopt.h>
 #include <tend/control.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/statuswait.h>
 
@@ -22,7 +22,8 @@ int main(int argc, char const *const *argv) {
   int64_t timeout = -1;
   tend_prog = "svc";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, COMMANDS "w:T:", &l)) != -1;) {
+  for (int opt;
+       (opt = tend_getopt(argc, argv, COMMANDS "w:T:", USAGE, &l)) != -1;) {
     if (opt == 'w') {
       if (strlen(l.arg) != 1 || (goal = tend_goal_parse(l.arg[0])) < 0)
         tend_usage_error(USAGE, "-w: not a state (one of uUdDrR): ", l.arg);
@@ -30,9 +31,7 @@ int main(int argc, char const *const *argv) {
       if (!tend_scan_ms(l.arg, &timeout))
         tend_usage_error(USAGE, "-T: not a number of milliseconds (0 to ",
                          TEND_MS_MAX_TEXT, "): ", l.arg);
-    } else if (opt == '?')
-      tend_usage_option(USAGE, COMMANDS "w:T:", l.problem);
-    else if (!memchr(cmd, opt, len))
+    } else if (!memchr(cmd, opt, len))
       cmd[len++] = (char)opt;
   }
   if (timeout >= 0 && goal < 0) tend_usage_error(USAGE, "-T needs -w");

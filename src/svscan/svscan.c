@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/status.h>
 #include "svscan.h"
@@ -710,22 +711,14 @@ static void setup(void) {
 
 int main(int argc, char const *const *argv) {
   tend_prog = "svscan";
-  int i = 1;
-  for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-    char const *o = argv[i];
-    if (!strcmp(o, "--")) {
-      i++;
-      break;
+  subgetopt l = SUBGETOPT_ZERO;
+  for (int opt; (opt = tend_getopt(argc, argv, "m:g:r:", USAGE, &l)) != -1;)
+    switch (opt) {
+    case 'm': main_name = l.arg; break;
+    case 'g': grace_ms = seconds_arg(l.arg); break;
+    case 'r': rescan_ms = seconds_arg(l.arg); break;
     }
-    if (o[2] || i + 1 >= argc) tend_dieusage(USAGE);
-    char const *v = argv[++i];
-    switch (o[1]) {
-    case 'm': main_name = v; break;
-    case 'g': grace_ms = seconds_arg(v); break;
-    case 'r': rescan_ms = seconds_arg(v); break;
-    default: tend_dieusage(USAGE);
-    }
-  }
+  int i = l.ind;
   if (argc - i > 1) tend_dieusage(USAGE);
   char const *dir = i < argc ? argv[i] : ".";
   if (main_name &&

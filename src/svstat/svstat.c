@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <skalibs/buffer.h>
-#include <skalibs/sgetopt.h>
 #include <tend/control.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/safeopen.h>
 #include <tend/status.h>
@@ -80,12 +80,8 @@ int main(int argc, char const *const *argv) {
   int longform = 0;
   tend_prog = "svstat";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, "l", &l)) != -1;) {
-    if (opt == 'l')
-      longform = 1;
-    else
-      tend_usage_option(USAGE, "l", l.problem);
-  }
+  for (int opt; (opt = tend_getopt(argc, argv, "l", USAGE, &l)) != -1;)
+    if (opt == 'l') longform = 1;
   int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (here < 0) tend_diesys(111, "unable to open current directory");
   for (int i = l.ind; i < argc; i++) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <skalibs/sgetopt.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/statuswait.h>
 
@@ -19,7 +19,7 @@ int main(int argc, char const *const *argv) {
   int64_t timeout = -1;
   tend_prog = "svwait";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, OPTIONS, &l)) != -1;) {
+  for (int opt; (opt = tend_getopt(argc, argv, OPTIONS, USAGE, &l)) != -1;) {
     switch (opt) {
     case 'u':
     case 'U':
@@ -32,7 +32,6 @@ int main(int argc, char const *const *argv) {
       break;
     case 'a': any = 0; break;
     case 'o': any = 1; break;
-    default: tend_usage_option(USAGE, OPTIONS, l.problem);
     }
   }
   int first = l.ind, end = first;
