@@ -3,9 +3,10 @@
    writing end of a pipe; fghack waits until every process holding one has
    closed it (the daemonized grandchild usually never does on purpose), then
    exits with child's exit code. */
-#include <errno.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
 #include <tend/msg.h>
 #include "chain.h"
 
@@ -27,12 +28,9 @@ int main(int argc, char **argv) {
     chain_exec(argv + 1);
   }
   close(pipefd[1]);
-  for (;;) {
-    ssize_t r = read(pipefd[0], &byte, 1);
-    if (r == 0 || (r == -1 && errno != EINTR)) break;
-  }
-  while (waitpid(pid, &wstat, 0) == -1)
-    if (errno != EINTR) tend_diesys(111, "wait failed");
+  while (fd_read(pipefd[0], &byte, 1) > 0)
+    ;
+  if (waitpid_nointr(pid, &wstat, 0) == -1) tend_diesys(111, "wait failed");
   if (!WIFEXITED(wstat)) tend_die(111, "child crashed");
   _exit(WEXITSTATUS(wstat));
 }
