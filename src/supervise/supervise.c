@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <tend/loop.h>
 #include <tend/msg.h>
 #include <tend/servicedir.h>
 #include <tend/status.h>
@@ -27,7 +27,7 @@
 #define USAGE "supervise dir"
 
 extern char **environ;
-#define NEVER INT64_MAX
+#define NEVER TEND_NEVER
 #define YOUNG_MS 1000        /* a ./run that dies sooner "died young" */
 #define CLEANUP_KILL_MS 5000 /* leftovers get KILL after this by default */
 #define SWEEP_MS 100         /* how often a stop looks for leftovers */
@@ -46,7 +46,7 @@ enum phase { DOWN, RUN, CLEANUP, FINISH };
 char const *dir;
 static tend_status st;
 static enum phase phase = DOWN;
-static int sigpipe[2];
+static int sigpipe_fd = -1; /* the self-pipe's read end */
 static int ctl_fd = -1, ok_fd = -1;
 static int notify_fd = -1;   /* the notification-fd pipe, read end */
 static int notify_sock = -1; /* the NOTIFY_SOCKET socket */
@@ -62,12 +62,6 @@ static unsigned check_failures;
 static int exit_wanted, dirty, write_failed, ok_failed;
 static int cleanup_sig, cleanup_killing; /* the signal of this cleanup */
 static int skip_finish; /* after stopping an old tree we did not start */
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A number setting, with its default if the file is absent or unreadable;
    a bad file, or a value above MAX (which is used), is reported each time
@@ -85,30 +79,12 @@ uint64_t setting(char const *file, uint64_t max, uint64_t dflt) {
   return dflt;
 }
 
-static void on_signal(int sig) {
-  int e = errno;
-  unsigned char c = (unsigned char)sig;
-  if (write(sigpipe[1], &c, 1) < 0) {
-    /* the pipe is full: a wake-up is pending anyway */
-  }
-  errno = e;
-}
-
-static void catch (int sig) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sa.sa_flags = SA_RESTART | (sig == SIGCHLD ? SA_NOCLDSTOP : 0);
-  sigfillset(&sa.sa_mask);
-  sigaction(sig, &sa, 0);
-}
-
 static void announce(void) {
   if (tend_status_write(&st) < 0) {
     if (!write_failed)
       tend_warnsys("unable to write ", dir, "/supervise/status");
     write_failed = 1;
-    write_retry_at = now_ms() + RETRY_MS;
+    write_retry_at = tend_clock_ms() + RETRY_MS;
     return;
   }
   if (write_failed) tend_warn("writing ", dir, "/supervise/status again");
@@ -238,7 +214,7 @@ static void set_stamp_in(tend_stamp *s, int64_t delay_ms) {
 }
 
 static void schedule_restart(int64_t delay) {
-  restart_at = now_ms() + delay;
+  restart_at = tend_clock_ms() + delay;
   set_stamp_in(&st.restart, delay);
   alert_event(ALERT_BACKOFF, run_pid, -1, delay, st.starts);
   dirty = 1;
@@ -284,7 +260,7 @@ static void set_ready(void) {
   alert_event(ALERT_READY, run_pid, -1, 0, st.starts);
   uint64_t interval = setting("check-interval", MAX_S, 10);
   if (access("check", X_OK) == 0 && interval)
-    check_at = now_ms() + (int64_t)interval * 1000;
+    check_at = tend_clock_ms() + (int64_t)interval * 1000;
   dirty = 1;
 }
 
@@ -361,7 +337,7 @@ static void start_run(void) {
   }
   phase = RUN;
   run_pid = pid;
-  run_started = now_ms();
+  run_started = tend_clock_ms();
   check_failures = 0;
   st.pid = (uint32_t)pid;
   st.state = TEND_STATE_RUN;
@@ -391,7 +367,7 @@ static void service_down(void) {
     cancel_restart();
     return;
   }
-  if (restart_at == NEVER || restart_at <= now_ms()) start_run();
+  if (restart_at == NEVER || restart_at <= tend_clock_ms()) start_run();
   /* else the restart waits for its deadline (backoff) */
 }
 
@@ -421,7 +397,7 @@ static void start_finish(void) {
   tend_stamp_now(&st.when);
   dirty = 1;
   uint64_t ms = setting("timeout-finish", MAX_MS, 5000);
-  finish_kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  finish_kill_at = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
 }
 
 static int down_signal(void) {
@@ -470,17 +446,17 @@ static void cleanup_or_finish(void) {
     cleanup_sig = down_signal();
     cleanup_killing = 0;
     uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-    cleanup_kill_at = now_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
+    cleanup_kill_at = tend_clock_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
   }
   if (cleanup_killing)
     tree_signal(run_pid, SIGKILL, helpers, n);
   else
     tree_stop(run_pid, cleanup_sig, helpers, n);
-  sweep_at = now_ms() + SWEEP_MS;
+  sweep_at = tend_clock_ms() + SWEEP_MS;
 }
 
 static void run_exited(int wstatus) {
-  int64_t ran = now_ms() - run_started;
+  int64_t ran = tend_clock_ms() - run_started;
   int asked = st.termsent; /* we were told to stop it: not a crash */
   alert_event(asked ? ALERT_DOWN : ALERT_CRASH, run_pid, wstatus, ran,
               st.starts);
@@ -522,7 +498,7 @@ static void check_exited(int wstatus) {
   check_kill_at = NEVER;
   if (phase != RUN) return;
   uint64_t interval = setting("check-interval", MAX_S, 10);
-  check_at = interval ? now_ms() + (int64_t)interval * 1000 : NEVER;
+  check_at = interval ? tend_clock_ms() + (int64_t)interval * 1000 : NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
     check_failures = 0;
     return;
@@ -541,7 +517,7 @@ static void check_exited(int wstatus) {
   if (sig != SIGCONT) kill(run_pid, SIGCONT);
   st.termsent = 1;
   uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-  kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  kill_at = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
 
@@ -552,12 +528,12 @@ static void start_check(void) {
   pid_t pid = spawn(argv, -1, -1, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/check");
-    check_at = now_ms() + 1000;
+    check_at = tend_clock_ms() + 1000;
     return;
   }
   check_pid = pid;
   uint64_t s = setting("check-timeout", MAX_S, 5);
-  check_kill_at = now_ms() + (int64_t)(s ? s : 5) * 1000;
+  check_kill_at = tend_clock_ms() + (int64_t)(s ? s : 5) * 1000;
 }
 
 static void reap(void) {
@@ -588,7 +564,7 @@ static void stop_run(void) {
   st.termsent = 1;
   st.paused = 0;
   uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-  kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  kill_at = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
 
@@ -648,7 +624,7 @@ static void command(char c) {
 static void handle_signals(void) {
   unsigned char buf[64];
   ssize_t r;
-  while ((r = read(sigpipe[0], buf, sizeof buf)) > 0)
+  while ((r = read(sigpipe_fd, buf, sizeof buf)) > 0)
     for (ssize_t i = 0; i < r; i++) {
       if (buf[i] == SIGCHLD)
         reap();
@@ -763,7 +739,8 @@ static void take_over(void) {
       adopted_fd = fd;
       phase = RUN;
       run_pid = pid;
-      run_started = now_ms() - (int64_t)YOUNG_MS; /* up a while already */
+      run_started =
+          tend_clock_ms() - (int64_t)YOUNG_MS; /* up a while already */
       st.pid = old.pid;
       st.state = TEND_STATE_RUN;
       st.when = old.when;
@@ -774,7 +751,7 @@ static void take_over(void) {
       uint64_t interval = setting("check-interval", MAX_S, 10);
       if ((st.flags & TEND_FLAG_READY) && interval &&
           access("check", X_OK) == 0)
-        check_at = now_ms() + (int64_t)interval * 1000;
+        check_at = tend_clock_ms() + (int64_t)interval * 1000;
       return;
     }
     tend_warnsys("unable to adopt ", dir, "/run: stopping it first");
@@ -806,17 +783,14 @@ int main(int argc, char const *const *argv) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, 0); /* whatever our parent blocked */
-  if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
-    tend_diesys(111, "unable to create the self-pipe");
-  catch (SIGCHLD);
-  catch (SIGTERM);
-  catch (SIGHUP);
-  catch (SIGINT);
-  catch (SIGQUIT);
-  catch (SIGPIPE);
+  /* HUP, INT, QUIT, PIPE: caught only so that they do nothing */
+  static int const caught[] = {SIGCHLD, SIGTERM, SIGHUP,
+                               SIGINT,  SIGQUIT, SIGPIPE};
+  sigpipe_fd = tend_selfpipe_init(caught, sizeof caught / sizeof *caught);
+  if (sigpipe_fd < 0) tend_diesys(111, "unable to create the self-pipe");
   /* orphans of the service come back to us, so none is left behind */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  srandom((unsigned)getpid() ^ (unsigned)now_ms());
+  srandom((unsigned)getpid() ^ (unsigned)tend_clock_ms());
 
   /* the read end, and a write end held so that we never see end of file */
   ctl_fd = files_fifo(dir, "supervise/control", O_RDONLY);
@@ -832,25 +806,19 @@ int main(int argc, char const *const *argv) {
   if (st.want == 'u' && phase == DOWN) start_run();
 
   for (;;) {
-    alert_poll(now_ms());
+    alert_poll(tend_clock_ms());
     if (exit_wanted && phase == DOWN && alert_idle()) {
       if (check_pid) kill(-check_pid, SIGKILL);
       announce();
       return 0;
     }
     if (dirty && write_retry_at == NEVER) announce();
-    struct pollfd fds[5] = {{sigpipe[0], POLLIN, 0},
+    struct pollfd fds[5] = {{sigpipe_fd, POLLIN, 0},
                             {ctl_fd, POLLIN, 0},
                             {notify_fd, POLLIN, 0},
                             {notify_sock, POLLIN, 0},
                             {adopted_fd, POLLIN, 0}};
-    int64_t deadline = next_deadline();
-    int timeout = -1;
-    if (deadline != NEVER) {
-      int64_t left = deadline - now_ms();
-      timeout = left <= 0 ? 0 : left > 86400000 ? 86400000 : (int)left;
-    }
-    int r = poll(fds, 5, timeout); /* negative fds are skipped */
+    int r = tend_poll_until(fds, 5, next_deadline());
     if (r < 0 && errno != EINTR) tend_diesys(111, "unable to poll");
     if (r > 0) {
       if (fds[0].revents) handle_signals();
@@ -862,6 +830,6 @@ int main(int argc, char const *const *argv) {
       if (fds[4].fd >= 0 && fds[4].revents && adopted_fd >= 0 && phase == RUN)
         run_exited(-1); /* not our child: its status is unknown */
     }
-    on_deadlines(now_ms());
+    on_deadlines(tend_clock_ms());
   }
 }

@@ -199,7 +199,7 @@ int try_adopt(struct service *s, int which) {
   p->pidfd = -1;
   p->adopted = 1;
   p->foreign = 1;
-  p->started = now_ms();
+  p->started = tend_clock_ms();
   p->restart_at = NEVER;
   int r = sv_status_read(&st, path);
   if (r < 0 && errno != ENOENT)

@@ -7,9 +7,10 @@
 #include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <tend/loop.h>
 #include <tend/status.h>
 
-#define NEVER INT64_MAX
+#define NEVER TEND_NEVER
 #define QUICK_MS 1000 /* a supervise that dies sooner waits this long */
 
 enum { MAIN = 0, LOG = 1 };
@@ -46,7 +47,6 @@ struct service {
   struct proc p[2];
 };
 
-extern int64_t now_ms(void);
 /* NAME or NAME/log, relative to the scan directory. */
 extern void dir_of(struct service const *, int which, char *path);
 /* The same, through /proc/PID/cwd while the pid is known to be ours (it
