@@ -91,7 +91,8 @@ static void announce(void) {
   write_failed = 0;
   write_retry_at = NEVER;
   dirty = 0;
-  if (ok_fd < 0) { /* SPEC §2: ok appears once a status can be read */
+  if (ok_fd <
+      0) { /* doc/interface.md §2: ok appears once a status can be read */
     ok_fd = files_fifo(dir, "supervise/ok", O_RDONLY);
     if (ok_fd < 0 && !ok_failed)
       tend_warnsys("unable to open ", dir, "/supervise/ok");
