@@ -55,9 +55,20 @@ static char notify_env[64];
 static pid_t run_pid, finish_pid, check_pid;
 static int run_wstatus;
 static int64_t run_started; /* monotonic ms */
-static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
-               sweep_at = NEVER, cleanup_kill_at = NEVER, check_at = NEVER,
-               check_kill_at = NEVER, write_retry_at = NEVER;
+/* The timers, in the order they are looked at when due; each has its
+   action in on_due[] (below), and NEVER when it is not set. */
+enum timer {
+  RUN_KILL,     /* ./run was told to stop: KILL after timeout-kill */
+  CLEANUP_KILL, /* the cleanup's signal becomes KILL */
+  SWEEP,        /* a cleanup looks for leftovers again */
+  FINISH_KILL,  /* ./finish ran out of time */
+  CHECK_KILL,   /* ./check ran out of time */
+  CHECK,        /* ./check is due */
+  RESTART,      /* ./run starts again (backoff); waits for the tree */
+  WRITE_RETRY,  /* the status file could not be written */
+  NTIMERS
+};
+static int64_t due[NTIMERS];
 static unsigned check_failures;
 static int exit_wanted, dirty, write_failed, ok_failed;
 static int cleanup_sig, cleanup_killing; /* the signal of this cleanup */
@@ -84,12 +95,12 @@ static void announce(void) {
     if (!write_failed)
       tend_warnsys("unable to write ", dir, "/supervise/status");
     write_failed = 1;
-    write_retry_at = tend_clock_ms() + RETRY_MS;
+    due[WRITE_RETRY] = tend_clock_ms() + RETRY_MS;
     return;
   }
   if (write_failed) tend_warn("writing ", dir, "/supervise/status again");
   write_failed = 0;
-  write_retry_at = NEVER;
+  due[WRITE_RETRY] = NEVER;
   dirty = 0;
   if (ok_fd <
       0) { /* doc/interface.md §2: ok appears once a status can be read */
@@ -108,7 +119,7 @@ static void default_signals(void) {
   dfl.sa_handler = SIG_DFL;
   for (int s = 1; s < NSIG; s++) {
     if (s == SIGKILL || s == SIGSTOP || sigaction(s, &dfl, 0) == 0) continue;
-#if defined(__linux__) && defined(SYS_rt_sigaction)
+    /* glibc's sigaction refuses those two: the raw system call */
     struct {
       void (*handler)(int);
       unsigned long flags;
@@ -116,7 +127,6 @@ static void default_signals(void) {
       unsigned long mask;
     } raw = {SIG_DFL, 0, 0, 0};
     syscall(SYS_rt_sigaction, s, &raw, 0, sizeof raw.mask);
-#endif
   }
 }
 
@@ -192,11 +202,7 @@ static pid_t spawn(char *const argv[], int notify_w, int notify_at,
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old); /* no handler runs in the child */
-#ifdef __linux__
   pid_t pid = vfork();
-#else
-  pid_t pid = fork();
-#endif
   if (!pid) exec_child(argv, envp, notify_w, notify_at);
   int e = errno;
   sigprocmask(SIG_SETMASK, &old, 0);
@@ -215,15 +221,15 @@ static void set_stamp_in(tend_stamp *s, int64_t delay_ms) {
 }
 
 static void schedule_restart(int64_t delay) {
-  restart_at = tend_clock_ms() + delay;
+  due[RESTART] = tend_clock_ms() + delay;
   set_stamp_in(&st.restart, delay);
   alert_event(ALERT_BACKOFF, run_pid, -1, delay, st.starts);
   dirty = 1;
 }
 
 static void cancel_restart(void) {
-  if (restart_at == NEVER) return;
-  restart_at = NEVER;
+  if (due[RESTART] == NEVER) return;
+  due[RESTART] = NEVER;
   st.restart.sec = 0;
   st.restart.nsec = 0;
   dirty = 1;
@@ -261,7 +267,7 @@ static void set_ready(void) {
   alert_event(ALERT_READY, run_pid, -1, 0, st.starts);
   uint64_t interval = setting("check-interval", MAX_S, 10);
   if (access("check", X_OK) == 0 && interval)
-    check_at = tend_clock_ms() + (int64_t)interval * 1000;
+    due[CHECK] = tend_clock_ms() + (int64_t)interval * 1000;
   dirty = 1;
 }
 
@@ -368,7 +374,7 @@ static void service_down(void) {
     cancel_restart();
     return;
   }
-  if (restart_at == NEVER || restart_at <= tend_clock_ms()) start_run();
+  if (due[RESTART] == NEVER || due[RESTART] <= tend_clock_ms()) start_run();
   /* else the restart waits for its deadline (backoff) */
 }
 
@@ -398,7 +404,7 @@ static void start_finish(void) {
   tend_stamp_now(&st.when);
   dirty = 1;
   uint64_t ms = setting("timeout-finish", MAX_MS, 5000);
-  finish_kill_at = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
+  due[FINISH_KILL] = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
 }
 
 static int down_signal(void) {
@@ -413,8 +419,10 @@ static int down_signal(void) {
   return sig;
 }
 
+/* ./finish, ./check and ./alert, which a cleanup leaves alone: list_helpers
+   puts their pids in helpers[] and returns how many there are. */
 static pid_t helpers[3];
-static unsigned helper_count(void) {
+static unsigned list_helpers(void) {
   unsigned n = 0;
   if (finish_pid) helpers[n++] = finish_pid;
   if (check_pid) helpers[n++] = check_pid;
@@ -428,9 +436,10 @@ static unsigned helper_count(void) {
    signals those that are new; after the cleanup's timeout, every sweep
    sends KILL to all that is left, until nothing is. */
 static void cleanup_or_finish(void) {
-  unsigned n = helper_count();
+  unsigned n = list_helpers();
   if (!tree_alive(run_pid, helpers, n)) {
-    sweep_at = cleanup_kill_at = NEVER;
+    due[SWEEP] = NEVER;
+    due[CLEANUP_KILL] = NEVER;
     run_pid = 0;
     if (skip_finish) {
       skip_finish = 0;
@@ -447,13 +456,13 @@ static void cleanup_or_finish(void) {
     cleanup_sig = down_signal();
     cleanup_killing = 0;
     uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-    cleanup_kill_at = tend_clock_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
+    due[CLEANUP_KILL] = tend_clock_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
   }
   if (cleanup_killing)
     tree_signal(run_pid, SIGKILL, helpers, n);
   else
     tree_stop(run_pid, cleanup_sig, helpers, n);
-  sweep_at = tend_clock_ms() + SWEEP_MS;
+  due[SWEEP] = tend_clock_ms() + SWEEP_MS;
 }
 
 static void run_exited(int wstatus) {
@@ -463,8 +472,9 @@ static void run_exited(int wstatus) {
               st.starts);
   if (adopted_fd >= 0) close(adopted_fd), adopted_fd = -1;
   run_wstatus = wstatus;
-  kill_at = NEVER;
-  check_at = check_kill_at = NEVER;
+  due[RUN_KILL] = NEVER;
+  due[CHECK] = NEVER;
+  due[CHECK_KILL] = NEVER;
   if (check_pid) kill(-check_pid, SIGKILL);
   st.lastwait = wstatus < 0 ? TEND_WSTATUS_NONE : (uint32_t)wstatus;
   st.termsent = 0;
@@ -484,7 +494,7 @@ static void run_exited(int wstatus) {
 
 static void finish_exited(int wstatus) {
   finish_pid = 0;
-  finish_kill_at = NEVER;
+  due[FINISH_KILL] = NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 125) {
     /* s6's convention: the service must not be restarted */
     st.want = 'd';
@@ -496,10 +506,10 @@ static void finish_exited(int wstatus) {
 
 static void check_exited(int wstatus) {
   check_pid = 0;
-  check_kill_at = NEVER;
+  due[CHECK_KILL] = NEVER;
   if (phase != RUN) return;
   uint64_t interval = setting("check-interval", MAX_S, 10);
-  check_at = interval ? tend_clock_ms() + (int64_t)interval * 1000 : NEVER;
+  due[CHECK] = interval ? tend_clock_ms() + (int64_t)interval * 1000 : NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
     check_failures = 0;
     return;
@@ -512,29 +522,29 @@ static void check_exited(int wstatus) {
             "/run");
   alert_event(ALERT_CHECK_FAILED, run_pid, wstatus, 0, st.starts);
   check_failures = 0;
-  check_at = NEVER;
+  due[CHECK] = NEVER;
   int sig = down_signal();
   kill(run_pid, sig);
   if (sig != SIGCONT) kill(run_pid, SIGCONT);
   st.termsent = 1;
   uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-  kill_at = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
+  due[RUN_KILL] = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
 
 static void start_check(void) {
   static char *const argv[] = {"./check", 0};
-  check_at = NEVER;
+  due[CHECK] = NEVER;
   if (access("check", X_OK) < 0) return;
   pid_t pid = spawn(argv, -1, -1, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/check");
-    check_at = tend_clock_ms() + 1000;
+    due[CHECK] = tend_clock_ms() + 1000;
     return;
   }
   check_pid = pid;
   uint64_t s = setting("check-timeout", MAX_S, 5);
-  check_kill_at = tend_clock_ms() + (int64_t)(s ? s : 5) * 1000;
+  due[CHECK_KILL] = tend_clock_ms() + (int64_t)(s ? s : 5) * 1000;
 }
 
 static void reap(void) {
@@ -565,7 +575,7 @@ static void stop_run(void) {
   st.termsent = 1;
   st.paused = 0;
   uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-  kill_at = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
+  due[RUN_KILL] = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
 
@@ -601,13 +611,13 @@ static void command(char c) {
       if (st.paused) signal_run(SIGCONT), st.paused = 0;
       st.termsent = 1;
       dirty = 1;
-    } else if (phase == DOWN && restart_at != NEVER)
+    } else if (phase == DOWN && due[RESTART] != NEVER)
       start_run(); /* a pending restart happens now */
     break;
   case 'k':
     if (phase == CLEANUP) {
       cleanup_killing = 1; /* and at every sweep until nothing is left */
-      unsigned n = helper_count();
+      unsigned n = list_helpers();
       tree_signal(run_pid, SIGKILL, helpers, n);
     } else
       signal_run(SIGKILL);
@@ -662,50 +672,67 @@ static void handle_notify_socket(void) {
   notify_sock = -1;
 }
 
+static void run_kill_due(void) {
+  due[RUN_KILL] = NEVER;
+  signal_run(SIGKILL);
+}
+
+static void cleanup_kill_due(void) {
+  due[CLEANUP_KILL] = NEVER;
+  cleanup_killing = 1;
+  unsigned n = list_helpers();
+  if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
+}
+
+static void sweep_due(void) {
+  due[SWEEP] = NEVER;
+  if (phase == CLEANUP) cleanup_or_finish();
+}
+
+static void finish_kill_due(void) {
+  due[FINISH_KILL] = NEVER;
+  if (finish_pid) kill(-finish_pid, SIGKILL), kill(finish_pid, SIGKILL);
+}
+
+static void check_kill_due(void) {
+  due[CHECK_KILL] = NEVER;
+  if (check_pid) kill(-check_pid, SIGKILL), kill(check_pid, SIGKILL);
+}
+
+static void check_due(void) {
+  if (phase == RUN && !check_pid) start_check();
+}
+
+static void restart_due(void) {
+  if (phase != DOWN) return;
+  if (st.want == 'u' && !exit_wanted)
+    start_run();
+  else
+    cancel_restart();
+}
+
+static void write_retry_due(void) {
+  due[WRITE_RETRY] = NEVER; /* the loop writes it now, or sets a new one */
+  dirty = 1;
+}
+
+static void (*const on_due[NTIMERS])(void) = {
+    [RUN_KILL] = run_kill_due,     [CLEANUP_KILL] = cleanup_kill_due,
+    [SWEEP] = sweep_due,           [FINISH_KILL] = finish_kill_due,
+    [CHECK_KILL] = check_kill_due, [CHECK] = check_due,
+    [RESTART] = restart_due,       [WRITE_RETRY] = write_retry_due};
+
 static void on_deadlines(int64_t now) {
-  if (now >= kill_at) {
-    kill_at = NEVER;
-    signal_run(SIGKILL);
-  }
-  if (now >= cleanup_kill_at) {
-    cleanup_kill_at = NEVER;
-    cleanup_killing = 1;
-    unsigned n = helper_count();
-    if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
-  }
-  if (now >= sweep_at) {
-    sweep_at = NEVER;
-    if (phase == CLEANUP) cleanup_or_finish();
-  }
-  if (now >= finish_kill_at) {
-    finish_kill_at = NEVER;
-    if (finish_pid) kill(-finish_pid, SIGKILL), kill(finish_pid, SIGKILL);
-  }
-  if (now >= check_kill_at) {
-    check_kill_at = NEVER;
-    if (check_pid) kill(-check_pid, SIGKILL), kill(check_pid, SIGKILL);
-  }
-  if (now >= check_at && phase == RUN && !check_pid) start_check();
-  if (now >= restart_at && phase == DOWN) {
-    if (st.want == 'u' && !exit_wanted)
-      start_run();
-    else
-      cancel_restart();
-  }
-  if (now >= write_retry_at) {
-    write_retry_at = NEVER; /* the loop writes it now, or sets a new one */
-    dirty = 1;
-  }
+  for (int t = 0; t < NTIMERS; t++)
+    if (now >= due[t]) on_due[t]();
 }
 
 static int64_t next_deadline(void) {
-  int64_t const all[] = {kill_at,         finish_kill_at,  sweep_at,
-                         cleanup_kill_at, check_at,        check_kill_at,
-                         write_retry_at,  alert_deadline()};
-  /* a pending restart waits for the tree and ./finish to be gone */
-  int64_t d = phase == DOWN ? restart_at : NEVER;
-  for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
-    if (all[i] < d) d = all[i];
+  int64_t d = NEVER;
+  for (int t = 0; t < NTIMERS; t++)
+    /* a pending restart waits for the tree and ./finish to be gone */
+    if (due[t] < d && (t != RESTART || phase == DOWN)) d = due[t];
+  if (alert_deadline() < d) d = alert_deadline(); /* alert.c keeps its own */
   return d;
 }
 
@@ -752,7 +779,7 @@ static void take_over(void) {
       uint64_t interval = setting("check-interval", MAX_S, 10);
       if ((st.flags & TEND_FLAG_READY) && interval &&
           access("check", X_OK) == 0)
-        check_at = tend_clock_ms() + (int64_t)interval * 1000;
+        due[CHECK] = tend_clock_ms() + (int64_t)interval * 1000;
       return;
     }
     tend_warnsys("unable to adopt ", dir, "/run: stopping it first");
@@ -798,6 +825,8 @@ int main(int argc, char const *const *argv) {
   if (ctl_fd < 0 || files_fifo(dir, "supervise/control", O_WRONLY) < 0)
     tend_diesys(111, "unable to open ", dir, "/supervise/control");
 
+  for (int t = 0; t < NTIMERS; t++)
+    due[t] = NEVER;
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();
   st.want = access("down", F_OK) == 0 ? 'd' : 'u';
@@ -813,7 +842,7 @@ int main(int argc, char const *const *argv) {
       announce();
       return 0;
     }
-    if (dirty && write_retry_at == NEVER) announce();
+    if (dirty && due[WRITE_RETRY] == NEVER) announce();
     struct pollfd fds[5] = {{sigpipe_fd, POLLIN, 0},
                             {ctl_fd, POLLIN, 0},
                             {notify_fd, POLLIN, 0},
