@@ -20,6 +20,7 @@
 #include <skalibs/types.h>
 #include <tend/loop.h>
 #include <tend/msg.h>
+#include <tend/proc.h>
 #include <tend/servicedir.h>
 #include <tend/status.h>
 #include "supervise.h"
@@ -762,7 +763,7 @@ static void take_over(void) {
   if (same < 0) return; /* not ours */
   if (same && old.state == TEND_STATE_RUN &&
       !(old.flags & TEND_FLAG_STOPPING)) {
-    int fd = adopt_watch(pid);
+    int fd = tend_pidfd_open(pid);
     if (fd >= 0) {
       adopted_fd = fd;
       phase = RUN;

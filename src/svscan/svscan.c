@@ -93,9 +93,7 @@ void dir_of(struct service const *s, int which, char *path) {
 void proc_dir(struct service const *s, int which, char *path) {
   pid_t pid = s->p[which].pid;
   if (pid > 0 && !s->p[which].foreign) {
-    memcpy(path, "/proc/", 6);
-    path[6 + uint_fmt(path + 6, (unsigned)pid)] = 0;
-    strcat(path, "/cwd");
+    tend_proc_path(path, pid, "cwd", -1, 0);
   } else
     dir_of(s, which, path);
 }
@@ -104,13 +102,9 @@ static pid_t spawn_supervise(struct service *s, int which) {
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old);
-#ifdef __linux__
   /* the child only makes system calls, then execs: no need to copy
      svscan's address space (as posix_spawn does it) */
   pid_t pid = vfork();
-#else
-  pid_t pid = fork();
-#endif
   if (pid) {
     int e = errno;
     sigprocmask(SIG_SETMASK, &old, 0);

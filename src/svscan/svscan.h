@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <tend/loop.h>
+#include <tend/proc.h>
 #include <tend/status.h>
 
 #define NEVER TEND_NEVER
@@ -52,10 +53,6 @@ extern void dir_of(struct service const *, int which, char *path);
 /* The same, through /proc/PID/cwd while the pid is known to be ours (it
    stays right when the directory was renamed or moved away). */
 extern void proc_dir(struct service const *, int which, char *path);
-
-/* adopt.c: pidfds (Linux 5.3, 5.6); -1 with ENOSYS elsewhere. */
-extern int pidfd_open_(pid_t);
-extern int pidfd_signal_(int pidfd, int sig, unsigned flags);
 
 /* DIR/supervise/FILE, of TYPE, never through a symlink at FILE, never
    blocking, close-on-exec (DIR and DIR/supervise may be symlinks: they
