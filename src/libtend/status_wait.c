@@ -13,7 +13,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,12 +26,6 @@
 /* supervise opens ok right after its first status write; a status whose
    writer is alive but whose ok stays closed longer than this is stale. */
 #define STARTING_GRACE_MS 1000
-
-int64_t tend_clock_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int tend_goal_parse(char letter) {
   switch (letter) {

@@ -2,18 +2,19 @@
    supervise adopts it instead of starting a second instance, once it has
    proved the process is the same one: it leads its own session (as every
    ./run we start does) and the kernel's record of its start time matches
-   the start time in supervise/status. Linux only; elsewhere nothing is
-   adopted and the old process group is stopped first. */
+   the start time in supervise/status. Without a pidfd (a kernel
+   before 5.3) nothing is adopted and the old process group is stopped
+   first. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <tend/proc.h>
 #include "supervise.h"
 
 static ssize_t slurp(char const *path, char *buf, size_t len) {
@@ -45,12 +46,10 @@ static int started_after_boot(unsigned long long t) {
 int adopt_check(pid_t pid, unsigned long long started_unix) {
   if (kill(pid, 0) < 0 && errno == ESRCH)
     return kill(-pid, 0) == 0 && started_after_boot(started_unix) ? 0 : -1;
-  char path[64] = "/proc/";
-  size_t n = 6;
-  n += pid_fmt(path + n, pid);
-  memcpy(path + n, "/stat", 6);
+  char path[TEND_PROC_PATH];
   char buf[512];
-  if (slurp(path, buf, sizeof buf) <= 0) return -1; /* cannot tell */
+  if (slurp(tend_proc_path(path, pid, "stat", -1, 0), buf, sizeof buf) <= 0)
+    return -1;                 /* cannot tell */
   char *s = strrchr(buf, ')'); /* the command name may hold anything */
   if (!s) return -1;
   /* after ") ": state ppid pgrp session ... field 22 is starttime */
@@ -76,15 +75,4 @@ int adopt_check(pid_t pid, unsigned long long started_unix) {
   unsigned long long diff =
       start > started_unix ? start - started_unix : started_unix - start;
   return diff <= 2 ? 1 : -1;
-}
-
-int adopt_watch(pid_t pid) {
-#ifdef SYS_pidfd_open
-  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
-  return fd;
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
 }

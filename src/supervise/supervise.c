@@ -16,10 +16,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <tend/loop.h>
 #include <tend/msg.h>
+#include <tend/proc.h>
 #include <tend/servicedir.h>
 #include <tend/status.h>
 #include "supervise.h"
@@ -27,7 +28,7 @@
 #define USAGE "supervise dir"
 
 extern char **environ;
-#define NEVER INT64_MAX
+#define NEVER TEND_NEVER
 #define YOUNG_MS 1000        /* a ./run that dies sooner "died young" */
 #define CLEANUP_KILL_MS 5000 /* leftovers get KILL after this by default */
 #define SWEEP_MS 100         /* how often a stop looks for leftovers */
@@ -46,7 +47,7 @@ enum phase { DOWN, RUN, CLEANUP, FINISH };
 char const *dir;
 static tend_status st;
 static enum phase phase = DOWN;
-static int sigpipe[2];
+static int sigpipe_fd = -1; /* the self-pipe's read end */
 static int ctl_fd = -1, ok_fd = -1;
 static int notify_fd = -1;   /* the notification-fd pipe, read end */
 static int notify_sock = -1; /* the NOTIFY_SOCKET socket */
@@ -55,19 +56,24 @@ static char notify_env[64];
 static pid_t run_pid, finish_pid, check_pid;
 static int run_wstatus;
 static int64_t run_started; /* monotonic ms */
-static int64_t restart_at = NEVER, kill_at = NEVER, finish_kill_at = NEVER,
-               sweep_at = NEVER, cleanup_kill_at = NEVER, check_at = NEVER,
-               check_kill_at = NEVER, write_retry_at = NEVER;
+/* The timers, in the order they are looked at when due; each has its
+   action in on_due[] (below), and NEVER when it is not set. */
+enum timer {
+  RUN_KILL,     /* ./run was told to stop: KILL after timeout-kill */
+  CLEANUP_KILL, /* the cleanup's signal becomes KILL */
+  SWEEP,        /* a cleanup looks for leftovers again */
+  FINISH_KILL,  /* ./finish ran out of time */
+  CHECK_KILL,   /* ./check ran out of time */
+  CHECK,        /* ./check is due */
+  RESTART,      /* ./run starts again (backoff); waits for the tree */
+  WRITE_RETRY,  /* the status file could not be written */
+  NTIMERS
+};
+static int64_t due[NTIMERS];
 static unsigned check_failures;
 static int exit_wanted, dirty, write_failed, ok_failed;
 static int cleanup_sig, cleanup_killing; /* the signal of this cleanup */
 static int skip_finish; /* after stopping an old tree we did not start */
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A number setting, with its default if the file is absent or unreadable;
    a bad file, or a value above MAX (which is used), is reported each time
@@ -85,37 +91,20 @@ uint64_t setting(char const *file, uint64_t max, uint64_t dflt) {
   return dflt;
 }
 
-static void on_signal(int sig) {
-  int e = errno;
-  unsigned char c = (unsigned char)sig;
-  if (write(sigpipe[1], &c, 1) < 0) {
-    /* the pipe is full: a wake-up is pending anyway */
-  }
-  errno = e;
-}
-
-static void catch (int sig) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sa.sa_flags = SA_RESTART | (sig == SIGCHLD ? SA_NOCLDSTOP : 0);
-  sigfillset(&sa.sa_mask);
-  sigaction(sig, &sa, 0);
-}
-
 static void announce(void) {
   if (tend_status_write(&st) < 0) {
     if (!write_failed)
       tend_warnsys("unable to write ", dir, "/supervise/status");
     write_failed = 1;
-    write_retry_at = now_ms() + RETRY_MS;
+    due[WRITE_RETRY] = tend_clock_ms() + RETRY_MS;
     return;
   }
   if (write_failed) tend_warn("writing ", dir, "/supervise/status again");
   write_failed = 0;
-  write_retry_at = NEVER;
+  due[WRITE_RETRY] = NEVER;
   dirty = 0;
-  if (ok_fd < 0) { /* SPEC §2: ok appears once a status can be read */
+  if (ok_fd <
+      0) { /* doc/interface.md §2: ok appears once a status can be read */
     ok_fd = files_fifo(dir, "supervise/ok", O_RDONLY);
     if (ok_fd < 0 && !ok_failed)
       tend_warnsys("unable to open ", dir, "/supervise/ok");
@@ -131,7 +120,7 @@ static void default_signals(void) {
   dfl.sa_handler = SIG_DFL;
   for (int s = 1; s < NSIG; s++) {
     if (s == SIGKILL || s == SIGSTOP || sigaction(s, &dfl, 0) == 0) continue;
-#if defined(__linux__) && defined(SYS_rt_sigaction)
+    /* glibc's sigaction refuses those two: the raw system call */
     struct {
       void (*handler)(int);
       unsigned long flags;
@@ -139,7 +128,6 @@ static void default_signals(void) {
       unsigned long mask;
     } raw = {SIG_DFL, 0, 0, 0};
     syscall(SYS_rt_sigaction, s, &raw, 0, sizeof raw.mask);
-#endif
   }
 }
 
@@ -215,11 +203,7 @@ static pid_t spawn(char *const argv[], int notify_w, int notify_at,
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old); /* no handler runs in the child */
-#ifdef __linux__
   pid_t pid = vfork();
-#else
-  pid_t pid = fork();
-#endif
   if (!pid) exec_child(argv, envp, notify_w, notify_at);
   int e = errno;
   sigprocmask(SIG_SETMASK, &old, 0);
@@ -238,15 +222,15 @@ static void set_stamp_in(tend_stamp *s, int64_t delay_ms) {
 }
 
 static void schedule_restart(int64_t delay) {
-  restart_at = now_ms() + delay;
+  due[RESTART] = tend_clock_ms() + delay;
   set_stamp_in(&st.restart, delay);
   alert_event(ALERT_BACKOFF, run_pid, -1, delay, st.starts);
   dirty = 1;
 }
 
 static void cancel_restart(void) {
-  if (restart_at == NEVER) return;
-  restart_at = NEVER;
+  if (due[RESTART] == NEVER) return;
+  due[RESTART] = NEVER;
   st.restart.sec = 0;
   st.restart.nsec = 0;
   dirty = 1;
@@ -284,7 +268,7 @@ static void set_ready(void) {
   alert_event(ALERT_READY, run_pid, -1, 0, st.starts);
   uint64_t interval = setting("check-interval", MAX_S, 10);
   if (access("check", X_OK) == 0 && interval)
-    check_at = now_ms() + (int64_t)interval * 1000;
+    due[CHECK] = tend_clock_ms() + (int64_t)interval * 1000;
   dirty = 1;
 }
 
@@ -361,7 +345,7 @@ static void start_run(void) {
   }
   phase = RUN;
   run_pid = pid;
-  run_started = now_ms();
+  run_started = tend_clock_ms();
   check_failures = 0;
   st.pid = (uint32_t)pid;
   st.state = TEND_STATE_RUN;
@@ -391,7 +375,7 @@ static void service_down(void) {
     cancel_restart();
     return;
   }
-  if (restart_at == NEVER || restart_at <= now_ms()) start_run();
+  if (due[RESTART] == NEVER || due[RESTART] <= tend_clock_ms()) start_run();
   /* else the restart waits for its deadline (backoff) */
 }
 
@@ -421,7 +405,7 @@ static void start_finish(void) {
   tend_stamp_now(&st.when);
   dirty = 1;
   uint64_t ms = setting("timeout-finish", MAX_MS, 5000);
-  finish_kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  due[FINISH_KILL] = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
 }
 
 static int down_signal(void) {
@@ -436,8 +420,10 @@ static int down_signal(void) {
   return sig;
 }
 
+/* ./finish, ./check and ./alert, which a cleanup leaves alone: list_helpers
+   puts their pids in helpers[] and returns how many there are. */
 static pid_t helpers[3];
-static unsigned helper_count(void) {
+static unsigned list_helpers(void) {
   unsigned n = 0;
   if (finish_pid) helpers[n++] = finish_pid;
   if (check_pid) helpers[n++] = check_pid;
@@ -451,9 +437,10 @@ static unsigned helper_count(void) {
    signals those that are new; after the cleanup's timeout, every sweep
    sends KILL to all that is left, until nothing is. */
 static void cleanup_or_finish(void) {
-  unsigned n = helper_count();
+  unsigned n = list_helpers();
   if (!tree_alive(run_pid, helpers, n)) {
-    sweep_at = cleanup_kill_at = NEVER;
+    due[SWEEP] = NEVER;
+    due[CLEANUP_KILL] = NEVER;
     run_pid = 0;
     if (skip_finish) {
       skip_finish = 0;
@@ -470,24 +457,25 @@ static void cleanup_or_finish(void) {
     cleanup_sig = down_signal();
     cleanup_killing = 0;
     uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-    cleanup_kill_at = now_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
+    due[CLEANUP_KILL] = tend_clock_ms() + (int64_t)(ms ? ms : CLEANUP_KILL_MS);
   }
   if (cleanup_killing)
     tree_signal(run_pid, SIGKILL, helpers, n);
   else
     tree_stop(run_pid, cleanup_sig, helpers, n);
-  sweep_at = now_ms() + SWEEP_MS;
+  due[SWEEP] = tend_clock_ms() + SWEEP_MS;
 }
 
 static void run_exited(int wstatus) {
-  int64_t ran = now_ms() - run_started;
+  int64_t ran = tend_clock_ms() - run_started;
   int asked = st.termsent; /* we were told to stop it: not a crash */
   alert_event(asked ? ALERT_DOWN : ALERT_CRASH, run_pid, wstatus, ran,
               st.starts);
   if (adopted_fd >= 0) close(adopted_fd), adopted_fd = -1;
   run_wstatus = wstatus;
-  kill_at = NEVER;
-  check_at = check_kill_at = NEVER;
+  due[RUN_KILL] = NEVER;
+  due[CHECK] = NEVER;
+  due[CHECK_KILL] = NEVER;
   if (check_pid) kill(-check_pid, SIGKILL);
   st.lastwait = wstatus < 0 ? TEND_WSTATUS_NONE : (uint32_t)wstatus;
   st.termsent = 0;
@@ -507,7 +495,7 @@ static void run_exited(int wstatus) {
 
 static void finish_exited(int wstatus) {
   finish_pid = 0;
-  finish_kill_at = NEVER;
+  due[FINISH_KILL] = NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 125) {
     /* s6's convention: the service must not be restarted */
     st.want = 'd';
@@ -519,10 +507,10 @@ static void finish_exited(int wstatus) {
 
 static void check_exited(int wstatus) {
   check_pid = 0;
-  check_kill_at = NEVER;
+  due[CHECK_KILL] = NEVER;
   if (phase != RUN) return;
   uint64_t interval = setting("check-interval", MAX_S, 10);
-  check_at = interval ? now_ms() + (int64_t)interval * 1000 : NEVER;
+  due[CHECK] = interval ? tend_clock_ms() + (int64_t)interval * 1000 : NEVER;
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
     check_failures = 0;
     return;
@@ -535,29 +523,29 @@ static void check_exited(int wstatus) {
             "/run");
   alert_event(ALERT_CHECK_FAILED, run_pid, wstatus, 0, st.starts);
   check_failures = 0;
-  check_at = NEVER;
+  due[CHECK] = NEVER;
   int sig = down_signal();
   kill(run_pid, sig);
   if (sig != SIGCONT) kill(run_pid, SIGCONT);
   st.termsent = 1;
   uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-  kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  due[RUN_KILL] = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
 
 static void start_check(void) {
   static char *const argv[] = {"./check", 0};
-  check_at = NEVER;
+  due[CHECK] = NEVER;
   if (access("check", X_OK) < 0) return;
   pid_t pid = spawn(argv, -1, -1, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/check");
-    check_at = now_ms() + 1000;
+    due[CHECK] = tend_clock_ms() + 1000;
     return;
   }
   check_pid = pid;
   uint64_t s = setting("check-timeout", MAX_S, 5);
-  check_kill_at = now_ms() + (int64_t)(s ? s : 5) * 1000;
+  due[CHECK_KILL] = tend_clock_ms() + (int64_t)(s ? s : 5) * 1000;
 }
 
 static void reap(void) {
@@ -588,7 +576,7 @@ static void stop_run(void) {
   st.termsent = 1;
   st.paused = 0;
   uint64_t ms = setting("timeout-kill", MAX_MS, 0);
-  kill_at = ms ? now_ms() + (int64_t)ms : NEVER;
+  due[RUN_KILL] = ms ? tend_clock_ms() + (int64_t)ms : NEVER;
   dirty = 1;
 }
 
@@ -624,13 +612,13 @@ static void command(char c) {
       if (st.paused) signal_run(SIGCONT), st.paused = 0;
       st.termsent = 1;
       dirty = 1;
-    } else if (phase == DOWN && restart_at != NEVER)
+    } else if (phase == DOWN && due[RESTART] != NEVER)
       start_run(); /* a pending restart happens now */
     break;
   case 'k':
     if (phase == CLEANUP) {
       cleanup_killing = 1; /* and at every sweep until nothing is left */
-      unsigned n = helper_count();
+      unsigned n = list_helpers();
       tree_signal(run_pid, SIGKILL, helpers, n);
     } else
       signal_run(SIGKILL);
@@ -648,7 +636,7 @@ static void command(char c) {
 static void handle_signals(void) {
   unsigned char buf[64];
   ssize_t r;
-  while ((r = read(sigpipe[0], buf, sizeof buf)) > 0)
+  while ((r = read(sigpipe_fd, buf, sizeof buf)) > 0)
     for (ssize_t i = 0; i < r; i++) {
       if (buf[i] == SIGCHLD)
         reap();
@@ -685,50 +673,67 @@ static void handle_notify_socket(void) {
   notify_sock = -1;
 }
 
+static void run_kill_due(void) {
+  due[RUN_KILL] = NEVER;
+  signal_run(SIGKILL);
+}
+
+static void cleanup_kill_due(void) {
+  due[CLEANUP_KILL] = NEVER;
+  cleanup_killing = 1;
+  unsigned n = list_helpers();
+  if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
+}
+
+static void sweep_due(void) {
+  due[SWEEP] = NEVER;
+  if (phase == CLEANUP) cleanup_or_finish();
+}
+
+static void finish_kill_due(void) {
+  due[FINISH_KILL] = NEVER;
+  if (finish_pid) kill(-finish_pid, SIGKILL), kill(finish_pid, SIGKILL);
+}
+
+static void check_kill_due(void) {
+  due[CHECK_KILL] = NEVER;
+  if (check_pid) kill(-check_pid, SIGKILL), kill(check_pid, SIGKILL);
+}
+
+static void check_due(void) {
+  if (phase == RUN && !check_pid) start_check();
+}
+
+static void restart_due(void) {
+  if (phase != DOWN) return;
+  if (st.want == 'u' && !exit_wanted)
+    start_run();
+  else
+    cancel_restart();
+}
+
+static void write_retry_due(void) {
+  due[WRITE_RETRY] = NEVER; /* the loop writes it now, or sets a new one */
+  dirty = 1;
+}
+
+static void (*const on_due[NTIMERS])(void) = {
+    [RUN_KILL] = run_kill_due,     [CLEANUP_KILL] = cleanup_kill_due,
+    [SWEEP] = sweep_due,           [FINISH_KILL] = finish_kill_due,
+    [CHECK_KILL] = check_kill_due, [CHECK] = check_due,
+    [RESTART] = restart_due,       [WRITE_RETRY] = write_retry_due};
+
 static void on_deadlines(int64_t now) {
-  if (now >= kill_at) {
-    kill_at = NEVER;
-    signal_run(SIGKILL);
-  }
-  if (now >= cleanup_kill_at) {
-    cleanup_kill_at = NEVER;
-    cleanup_killing = 1;
-    unsigned n = helper_count();
-    if (phase == CLEANUP) tree_signal(run_pid, SIGKILL, helpers, n);
-  }
-  if (now >= sweep_at) {
-    sweep_at = NEVER;
-    if (phase == CLEANUP) cleanup_or_finish();
-  }
-  if (now >= finish_kill_at) {
-    finish_kill_at = NEVER;
-    if (finish_pid) kill(-finish_pid, SIGKILL), kill(finish_pid, SIGKILL);
-  }
-  if (now >= check_kill_at) {
-    check_kill_at = NEVER;
-    if (check_pid) kill(-check_pid, SIGKILL), kill(check_pid, SIGKILL);
-  }
-  if (now >= check_at && phase == RUN && !check_pid) start_check();
-  if (now >= restart_at && phase == DOWN) {
-    if (st.want == 'u' && !exit_wanted)
-      start_run();
-    else
-      cancel_restart();
-  }
-  if (now >= write_retry_at) {
-    write_retry_at = NEVER; /* the loop writes it now, or sets a new one */
-    dirty = 1;
-  }
+  for (int t = 0; t < NTIMERS; t++)
+    if (now >= due[t]) on_due[t]();
 }
 
 static int64_t next_deadline(void) {
-  int64_t const all[] = {kill_at,         finish_kill_at,  sweep_at,
-                         cleanup_kill_at, check_at,        check_kill_at,
-                         write_retry_at,  alert_deadline()};
-  /* a pending restart waits for the tree and ./finish to be gone */
-  int64_t d = phase == DOWN ? restart_at : NEVER;
-  for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
-    if (all[i] < d) d = all[i];
+  int64_t d = NEVER;
+  for (int t = 0; t < NTIMERS; t++)
+    /* a pending restart waits for the tree and ./finish to be gone */
+    if (due[t] < d && (t != RESTART || phase == DOWN)) d = due[t];
+  if (alert_deadline() < d) d = alert_deadline(); /* alert.c keeps its own */
   return d;
 }
 
@@ -758,12 +763,13 @@ static void take_over(void) {
   if (same < 0) return; /* not ours */
   if (same && old.state == TEND_STATE_RUN &&
       !(old.flags & TEND_FLAG_STOPPING)) {
-    int fd = adopt_watch(pid);
+    int fd = tend_pidfd_open(pid);
     if (fd >= 0) {
       adopted_fd = fd;
       phase = RUN;
       run_pid = pid;
-      run_started = now_ms() - (int64_t)YOUNG_MS; /* up a while already */
+      run_started =
+          tend_clock_ms() - (int64_t)YOUNG_MS; /* up a while already */
       st.pid = old.pid;
       st.state = TEND_STATE_RUN;
       st.when = old.when;
@@ -774,7 +780,7 @@ static void take_over(void) {
       uint64_t interval = setting("check-interval", MAX_S, 10);
       if ((st.flags & TEND_FLAG_READY) && interval &&
           access("check", X_OK) == 0)
-        check_at = now_ms() + (int64_t)interval * 1000;
+        due[CHECK] = tend_clock_ms() + (int64_t)interval * 1000;
       return;
     }
     tend_warnsys("unable to adopt ", dir, "/run: stopping it first");
@@ -806,23 +812,22 @@ int main(int argc, char const *const *argv) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, 0); /* whatever our parent blocked */
-  if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
-    tend_diesys(111, "unable to create the self-pipe");
-  catch (SIGCHLD);
-  catch (SIGTERM);
-  catch (SIGHUP);
-  catch (SIGINT);
-  catch (SIGQUIT);
-  catch (SIGPIPE);
+  /* HUP, INT, QUIT, PIPE: caught only so that they do nothing */
+  static int const caught[] = {SIGCHLD, SIGTERM, SIGHUP,
+                               SIGINT,  SIGQUIT, SIGPIPE};
+  sigpipe_fd = tend_selfpipe_init(caught, sizeof caught / sizeof *caught);
+  if (sigpipe_fd < 0) tend_diesys(111, "unable to create the self-pipe");
   /* orphans of the service come back to us, so none is left behind */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  srandom((unsigned)getpid() ^ (unsigned)now_ms());
+  srandom((unsigned)getpid() ^ (unsigned)tend_clock_ms());
 
   /* the read end, and a write end held so that we never see end of file */
   ctl_fd = files_fifo(dir, "supervise/control", O_RDONLY);
   if (ctl_fd < 0 || files_fifo(dir, "supervise/control", O_WRONLY) < 0)
     tend_diesys(111, "unable to open ", dir, "/supervise/control");
 
+  for (int t = 0; t < NTIMERS; t++)
+    due[t] = NEVER;
   st.lastwait = TEND_WSTATUS_NONE;
   st.svpid = (uint32_t)getpid();
   st.want = access("down", F_OK) == 0 ? 'd' : 'u';
@@ -832,25 +837,19 @@ int main(int argc, char const *const *argv) {
   if (st.want == 'u' && phase == DOWN) start_run();
 
   for (;;) {
-    alert_poll(now_ms());
+    alert_poll(tend_clock_ms());
     if (exit_wanted && phase == DOWN && alert_idle()) {
       if (check_pid) kill(-check_pid, SIGKILL);
       announce();
       return 0;
     }
-    if (dirty && write_retry_at == NEVER) announce();
-    struct pollfd fds[5] = {{sigpipe[0], POLLIN, 0},
+    if (dirty && due[WRITE_RETRY] == NEVER) announce();
+    struct pollfd fds[5] = {{sigpipe_fd, POLLIN, 0},
                             {ctl_fd, POLLIN, 0},
                             {notify_fd, POLLIN, 0},
                             {notify_sock, POLLIN, 0},
                             {adopted_fd, POLLIN, 0}};
-    int64_t deadline = next_deadline();
-    int timeout = -1;
-    if (deadline != NEVER) {
-      int64_t left = deadline - now_ms();
-      timeout = left <= 0 ? 0 : left > 86400000 ? 86400000 : (int)left;
-    }
-    int r = poll(fds, 5, timeout); /* negative fds are skipped */
+    int r = tend_poll_until(fds, 5, next_deadline());
     if (r < 0 && errno != EINTR) tend_diesys(111, "unable to poll");
     if (r > 0) {
       if (fds[0].revents) handle_signals();
@@ -862,6 +861,6 @@ int main(int argc, char const *const *argv) {
       if (fds[4].fd >= 0 && fds[4].revents && adopted_fd >= 0 && phase == RUN)
         run_exited(-1); /* not our child: its status is unknown */
     }
-    on_deadlines(now_ms());
+    on_deadlines(tend_clock_ms());
   }
 }

@@ -60,7 +60,6 @@ extern int notify_socket_ready(int fd, pid_t leader);
    STARTED_UNIX (seconds) in its own session; 0 if PID is gone but its
    process group, started since boot, is not; -1 if PID is not ours. */
 extern int adopt_check(pid_t pid, unsigned long long started_unix);
-extern int adopt_watch(pid_t pid);
 
 /* files.c, all relative to DIR, the current directory (DIR for messages):
    supervise/ is created (or the target of a dangling symlink); the lock

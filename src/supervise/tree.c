@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <tend/proc.h>
 #include "supervise.h"
 
 /* The children signalled since the stop began. Should a tree hold more
@@ -25,12 +26,8 @@ static int group_signalled;
    for want of a descriptor or memory (there may be children). */
 static int each_child(void (*fn)(pid_t, int), int sig, pid_t const *except,
                       unsigned nexcept) {
-  char path[64] = "/proc/self/task/";
-  size_t n = 16;
-  n += pid_fmt(path + n, getpid());
-  static char const tail[] = "/children";
-  for (unsigned i = 0; i < sizeof tail; i++)
-    path[n + i] = tail[i];
+  char path[TEND_PROC_PATH];
+  tend_proc_path(path, 0, "task/", getpid(), "/children");
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? -1 : 0;

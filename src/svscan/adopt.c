@@ -6,39 +6,11 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <skalibs/types.h>
 #include <tend/msg.h>
 #include <tend/safeopen.h>
 #include "svscan.h"
-
-int pidfd_open_(pid_t pid) {
-#ifdef SYS_pidfd_open
-  return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-static int pidfd_getfd_(int pidfd, int fd) {
-#ifdef SYS_pidfd_getfd
-  return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-int pidfd_signal_(int pidfd, int sig, unsigned flags) {
-#ifdef SYS_pidfd_send_signal
-  return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, 0, flags);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
 
 static void close_keep_errno(int fd) {
   int e = errno;
@@ -71,7 +43,7 @@ static int proc_open(struct service const *s, int which, char const *file,
   struct proc const *p = &s->p[which];
   proc_dir(s, which, path);
   int fd = sv_open(path, file, flags, type);
-  if (fd >= 0 && p->pidfd >= 0 && pidfd_signal_(p->pidfd, 0, 0) < 0) {
+  if (fd >= 0 && p->pidfd >= 0 && tend_pidfd_signal(p->pidfd, 0, 0) < 0) {
     close(fd);
     errno = ESRCH;
     return -1;
@@ -174,11 +146,10 @@ done:
 }
 
 static int same_dir(pid_t pid, struct stat const *d) {
-  char path[32] = "/proc/";
+  char path[TEND_PROC_PATH];
   struct stat c;
-  path[6 + uint_fmt(path + 6, (unsigned)pid)] = 0;
-  strcat(path, "/cwd");
-  return stat(path, &c) == 0 && c.st_dev == d->st_dev && c.st_ino == d->st_ino;
+  return stat(tend_proc_path(path, pid, "cwd", -1, 0), &c) == 0 &&
+         c.st_dev == d->st_dev && c.st_ino == d->st_ino;
 }
 
 /* A supervise already runs on the directory (left by an svscan that was
@@ -199,7 +170,7 @@ int try_adopt(struct service *s, int which) {
   p->pidfd = -1;
   p->adopted = 1;
   p->foreign = 1;
-  p->started = now_ms();
+  p->started = tend_clock_ms();
   p->restart_at = NEVER;
   int r = sv_status_read(&st, path);
   if (r < 0 && errno != ENOENT)
@@ -207,7 +178,7 @@ int try_adopt(struct service *s, int which) {
   pid_t sv = r == 1 && st.svpid <= INT_MAX ? (pid_t)st.svpid : 0;
   if (sv > 1 && sv != getpid() && same_dir(sv, &d)) {
     p->pid = sv; /* for recover_end only, unless the pidfd proves it */
-    p->pidfd = pidfd_open_(sv);
+    p->pidfd = tend_pidfd_open(sv);
     if (p->pidfd >= 0) {
       p->foreign = 0;
       /* it might have died between the check and the open */
@@ -225,10 +196,9 @@ int try_adopt(struct service *s, int which) {
 
 /* The other end of the pipe FD, through /proc (blocking, close-on-exec). */
 static int pipe_other_end(int fd, int want_write) {
-  char path[32] = "/proc/self/fd/";
-  path[14 + uint_fmt(path + 14, (unsigned)fd)] = 0;
-  int r =
-      open(path, (want_write ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+  char path[TEND_PROC_PATH];
+  int r = open(tend_proc_path(path, 0, "fd/", fd, ""),
+               (want_write ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
   if (r >= 0) tend_fd_block(r);
   return r;
 }
@@ -246,14 +216,12 @@ static int recover_end(struct proc const *p, int fd) {
   int r = -1;
   struct stat st;
   if (!p->adopted) return -1;
-  if (p->pidfd >= 0) r = pidfd_getfd_(p->pidfd, fd);
+  if (p->pidfd >= 0) r = tend_pidfd_getfd(p->pidfd, fd);
   if (r < 0 && p->pid > 0) {
-    char path[48] = "/proc/";
-    size_t n = 6 + uint_fmt(path + 6, (unsigned)p->pid);
-    memcpy(path + n, "/fd/", 4);
-    path[n + 4 + uint_fmt(path + n + 4, (unsigned)fd)] = 0;
-    r = open(path, (fd ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
-    if (r >= 0 && p->pidfd >= 0 && pidfd_signal_(p->pidfd, 0, 0) < 0)
+    char path[TEND_PROC_PATH];
+    r = open(tend_proc_path(path, p->pid, "fd/", fd, ""),
+             (fd ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+    if (r >= 0 && p->pidfd >= 0 && tend_pidfd_signal(p->pidfd, 0, 0) < 0)
       close(r), r = -1;
     if (r >= 0) tend_fd_block(r);
   }

@@ -26,7 +26,7 @@
 void proc_signal(struct service *s, int which, int sig) {
   struct proc *p = &s->p[which];
   if (p->pidfd >= 0) {
-    pidfd_signal_(p->pidfd, sig, 0); /* never kill(): the pid is not ours */
+    tend_pidfd_signal(p->pidfd, sig, 0); /* never kill(): the pid is not ours */
     return;
   }
   if (p->pid > 0 && !p->foreign) {
@@ -49,11 +49,9 @@ void freeze(struct service *s, int which) {
 
 /* State, parent and process group of PID from /proc/PID/stat. */
 static int proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp) {
-  char path[32] = "/proc/";
+  char path[TEND_PROC_PATH];
   char buf[512];
-  path[6 + uint_fmt(path + 6, (unsigned)pid)] = 0;
-  strcat(path, "/stat");
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(tend_proc_path(path, pid, "stat", -1, 0), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   ssize_t r;
   do
@@ -76,17 +74,18 @@ static int kill_child(pid_t sv, pid_t c) {
   char state;
   pid_t ppid, pgrp;
   if (c <= 1 || c == getpid()) return 0;
-  int cfd = pidfd_open_(c);
+  int cfd = tend_pidfd_open(c);
   if (proc_stat(c, &state, &ppid, &pgrp) < 0 || ppid != sv) {
     if (cfd >= 0) close(cfd);
     return 0;
   }
   if (pgrp == c) {
-    int r =
-        cfd >= 0 ? pidfd_signal_(cfd, SIGKILL, PIDFD_SIGNAL_PROCESS_GROUP) : -1;
+    int r = cfd >= 0
+                ? tend_pidfd_signal(cfd, SIGKILL, PIDFD_SIGNAL_PROCESS_GROUP)
+                : -1;
     if (r < 0 && (cfd < 0 || errno == EINVAL)) kill(-c, SIGKILL);
   }
-  if (cfd < 0 || pidfd_signal_(cfd, SIGKILL, 0) < 0) kill(c, SIGKILL);
+  if (cfd < 0 || tend_pidfd_signal(cfd, SIGKILL, 0) < 0) kill(c, SIGKILL);
   if (cfd >= 0) close(cfd);
   return 1;
 }
@@ -94,16 +93,13 @@ static int kill_child(pid_t sv, pid_t c) {
 /* Every child of SV; the pid supervise/status names is checked the same
    way, and only said to be left alone when it is none of them. */
 static void kill_children(struct service *s, int which) {
-  char path[64] = "/proc/";
+  char path[TEND_PROC_PATH];
   char buf[4096];
   pid_t sv = s->p[which].pid;
   tend_status st;
   uint32_t named = sv_proc_status(&st, s, which) == 1 ? st.pid : 0;
   int named_killed = 0;
-  size_t n = 6 + uint_fmt(path + 6, (unsigned)sv);
-  memcpy(path + n, "/task/", 6);
-  n += 6 + uint_fmt(path + n + 6, (unsigned)sv);
-  strcpy(path + n, "/children");
+  tend_proc_path(path, sv, "task/", sv, "/children");
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     unsigned long long c = 0;
@@ -127,7 +123,8 @@ static void kill_children(struct service *s, int which) {
     }
     close(fd);
   } else if (named && named <= INT_MAX && kill_child(sv, (pid_t)named))
-    named_killed = 1; /* no children file (not Linux): the named pid, checked */
+    named_killed = 1; /* no children file (a kernel without
+                          CONFIG_PROC_CHILDREN): the named pid, checked */
   if (named && !named_killed) {
     char pid[UINT32_FMT];
     char dir[NAME_MAX + 8];
@@ -146,7 +143,7 @@ int freeze_done(struct service *s, int which, int give_up) {
   int stopped = proc_stat(p->pid, &state, &ppid, &pgrp) == 0 &&
                 (state == 'T' || state == 't');
   /* adopted: the pid must still be the one of our pidfd */
-  if (stopped && p->pidfd >= 0 && pidfd_signal_(p->pidfd, 0, 0) < 0)
+  if (stopped && p->pidfd >= 0 && tend_pidfd_signal(p->pidfd, 0, 0) < 0)
     stopped = 0;
   if (!stopped && !give_up) return 0;
   if (stopped)

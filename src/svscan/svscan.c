@@ -23,10 +23,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <skalibs/types.h>
 #include <tend/getopt.h>
+#include <tend/loop.h>
 #include <tend/msg.h>
 #include <tend/status.h>
 #include "svscan.h"
@@ -54,7 +54,7 @@ static struct pollfd *pfds;
 static size_t *pref; /* pfds[i] for i >= 2: service index * 2 + which */
 static size_t pfds_cap, pref_cap;
 
-static int sigpipe[2];
+static int sigpipe_fd = -1; /* the self-pipe's read end */
 static int inotify_fd = -1;
 static unsigned gen;
 static int want_rescan;
@@ -71,21 +71,6 @@ static char supervise_path[PATH_MAX];
 static struct rlimit nofile_orig;
 static int const caught[] = {SIGCHLD, SIGTERM, SIGINT,
                              SIGHUP,  SIGALRM, SIGPIPE};
-
-int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void on_signal(int sig) {
-  int e = errno;
-  unsigned char c = (unsigned char)sig;
-  if (write(sigpipe[1], &c, 1) < 0) {
-    /* the pipe is full: a wake-up is already pending */
-  }
-  errno = e;
-}
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return p;
@@ -109,9 +94,7 @@ void dir_of(struct service const *s, int which, char *path) {
 void proc_dir(struct service const *s, int which, char *path) {
   pid_t pid = s->p[which].pid;
   if (pid > 0 && !s->p[which].foreign) {
-    memcpy(path, "/proc/", 6);
-    path[6 + uint_fmt(path + 6, (unsigned)pid)] = 0;
-    strcat(path, "/cwd");
+    tend_proc_path(path, pid, "cwd", -1, 0);
   } else
     dir_of(s, which, path);
 }
@@ -120,13 +103,9 @@ static pid_t spawn_supervise(struct service *s, int which) {
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old);
-#ifdef __linux__
   /* the child only makes system calls, then execs: no need to copy
      svscan's address space (as posix_spawn does it) */
   pid_t pid = vfork();
-#else
-  pid_t pid = fork();
-#endif
   if (pid) {
     int e = errno;
     sigprocmask(SIG_SETMASK, &old, 0);
@@ -165,12 +144,12 @@ static pid_t spawn_supervise(struct service *s, int which) {
 static void retry_later(struct service *s, int which, char const *why) {
   if (!s->failing) tend_warnsys(why, s->name, which == LOG ? "/log" : "");
   s->failing = 1;
-  s->p[which].restart_at = now_ms() + QUICK_MS;
+  s->p[which].restart_at = tend_clock_ms() + QUICK_MS;
 }
 
 static void proc_start(struct service *s, int which) {
   struct proc *p = &s->p[which];
-  int64_t now = now_ms();
+  int64_t now = tend_clock_ms();
   p->restart_at = NEVER;
   /* never without the pipe: the service would write to our stdout, the
      logger read our stdin. The pipe's retry starts both. */
@@ -209,7 +188,7 @@ static void proc_start(struct service *s, int which) {
 static int adopt(struct service *s, int which) {
   int r = try_adopt(s, which);
   if (r > 0 && s->p[which].foreign && foreign_at == NEVER)
-    foreign_at = now_ms() + FOREIGN_MS;
+    foreign_at = tend_clock_ms() + FOREIGN_MS;
   if (r < 0)
     retry_later(s, which, "unable to tell whether a supervise runs for ");
   return r;
@@ -223,12 +202,12 @@ static void make_pipe(struct service *s) {
   if (setup_pipe(s) < 0) {
     if (!s->failing) tend_warnsys("unable to create a pipe for ", s->name);
     s->failing = 1;
-    s->pipe_at = now_ms() + QUICK_MS;
+    s->pipe_at = tend_clock_ms() + QUICK_MS;
     return;
   }
   for (int w = 0; w < 2; w++)
     if (!s->p[w].pid && s->p[w].restart_at == NEVER)
-      s->p[w].restart_at = now_ms();
+      s->p[w].restart_at = tend_clock_ms();
 }
 
 static int is_dir(char const *path) {
@@ -329,7 +308,7 @@ static void advance_stop(struct service *s) {
       /* if x cannot be sent, the TERM below waits for an empty pipe */
       if (sv_proc_control(s, LOG, "x", 1) < 0)
         tend_warnsys("unable to tell ", s->name, "/log to exit");
-      s->released_at = now_ms();
+      s->released_at = tend_clock_ms();
       s->drained_since = NEVER;
       s->log_term_at = s->released_at + DRAIN_MS;
     }
@@ -357,7 +336,7 @@ static void keep_name(char const *name) {
 static void scan_failed(void) {
   if (!scan_failing) tend_warnsys("unable to read the scan directory");
   scan_failing = 1;
-  scan_retry_at = now_ms() + QUICK_MS;
+  scan_retry_at = tend_clock_ms() + QUICK_MS;
 }
 
 static void scan(void) {
@@ -417,7 +396,7 @@ static void start_shutdown(int code) {
   if (stopping_all) return;
   stopping_all = 1;
   exit_code = code;
-  grace_at = now_ms() + grace_ms;
+  grace_at = tend_clock_ms() + grace_ms;
   for (size_t i = 0; i < nsvc; i++)
     stop_service(&svc[i]);
 }
@@ -457,7 +436,7 @@ static void proc_exited(struct service *s, int which) {
     return;
   }
   if (adopt(s, which)) return; /* adopted, or tried again later */
-  int64_t now = now_ms();
+  int64_t now = tend_clock_ms();
   p->restart_at = now - p->started >= QUICK_MS ? now : p->started + QUICK_MS;
 }
 
@@ -482,7 +461,7 @@ static void reap(void) {
 static void handle_signals(void) {
   unsigned char buf[64];
   ssize_t r;
-  while ((r = read(sigpipe[0], buf, sizeof buf)) > 0)
+  while ((r = read(sigpipe_fd, buf, sizeof buf)) > 0)
     for (ssize_t i = 0; i < r; i++)
       switch (buf[i]) {
       case SIGCHLD: reap(); break;
@@ -536,7 +515,7 @@ static void check_foreign(void) {
       if (!s->p[w].foreign) continue;
       proc_dir(s, w, path);
       if (sv_alive(path) != 0)
-        foreign_at = now_ms() + FOREIGN_MS;
+        foreign_at = tend_clock_ms() + FOREIGN_MS;
       else
         proc_exited(s, w);
     }
@@ -623,7 +602,7 @@ static int finished(void) {
     orphans_phase = 1;
     kill(-1, SIGTERM);
     kill(-1, SIGCONT);
-    int64_t now = now_ms();
+    int64_t now = tend_clock_ms();
     orphans_kill_at = grace_at != NEVER ? grace_at : now + QUICK_MS;
     grace_at = NEVER;
     no_children = 0;
@@ -680,16 +659,8 @@ static void setup(void) {
   raised.rlim_cur = raised.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &raised) < 0)
     tend_warnsys("unable to raise the open files limit");
-  if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
-    tend_diesys(111, "unable to create the self-pipe");
-  for (size_t i = 0; i < sizeof caught / sizeof *caught; i++) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART | (caught[i] == SIGCHLD ? SA_NOCLDSTOP : 0);
-    sigfillset(&sa.sa_mask);
-    sigaction(caught[i], &sa, 0);
-  }
+  sigpipe_fd = tend_selfpipe_init(caught, sizeof caught / sizeof *caught);
+  if (sigpipe_fd < 0) tend_diesys(111, "unable to create the self-pipe");
   is_pid1 = getpid() == 1;
   if (!is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     tend_warnsys("unable to become a child subreaper");
@@ -706,7 +677,7 @@ static void setup(void) {
     tend_warnsys("unable to watch the scan directory, rescanning every 5 s");
     if (rescan_ms < 0) rescan_ms = 5000;
   }
-  if (rescan_ms > 0) rescan_at = now_ms() + rescan_ms;
+  if (rescan_ms > 0) rescan_at = tend_clock_ms() + rescan_ms;
 }
 
 int main(int argc, char const *const *argv) {
@@ -739,7 +710,7 @@ int main(int argc, char const *const *argv) {
     pfds = grow(pfds, &pfds_cap, 2 + 2 * nsvc, sizeof *pfds);
     pref = grow(pref, &pref_cap, 2 + 2 * nsvc, sizeof *pref);
     size_t n = 0;
-    pfds[n++] = (struct pollfd){sigpipe[0], POLLIN, 0};
+    pfds[n++] = (struct pollfd){sigpipe_fd, POLLIN, 0};
     pfds[n++] = (struct pollfd){inotify_fd, POLLIN, 0};
     for (size_t k = 0; k < nsvc; k++)
       for (int w = 0; w < 2; w++)
@@ -747,13 +718,7 @@ int main(int argc, char const *const *argv) {
           pref[n] = k * 2 + (size_t)w;
           pfds[n++] = (struct pollfd){svc[k].p[w].pidfd, POLLIN, 0};
         }
-    int64_t deadline = next_deadline();
-    int timeout = -1;
-    if (deadline != NEVER) {
-      int64_t left = deadline - now_ms();
-      timeout = left <= 0 ? 0 : left > 86400000 ? 86400000 : (int)left;
-    }
-    int r = poll(pfds, (nfds_t)n, timeout);
+    int r = tend_poll_until(pfds, (nfds_t)n, next_deadline());
     if (r < 0 && errno != EINTR) tend_diesys(111, "unable to poll");
     if (r > 0) {
       for (size_t k = 2; k < n; k++)
@@ -768,6 +733,6 @@ int main(int argc, char const *const *argv) {
       if (pfds[0].revents) handle_signals();
       if (pfds[1].revents) handle_inotify();
     }
-    on_deadlines(now_ms());
+    on_deadlines(tend_clock_ms());
   }
 }

@@ -7,9 +7,11 @@
 #include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <tend/loop.h>
+#include <tend/proc.h>
 #include <tend/status.h>
 
-#define NEVER INT64_MAX
+#define NEVER TEND_NEVER
 #define QUICK_MS 1000 /* a supervise that dies sooner waits this long */
 
 enum { MAIN = 0, LOG = 1 };
@@ -46,16 +48,11 @@ struct service {
   struct proc p[2];
 };
 
-extern int64_t now_ms(void);
 /* NAME or NAME/log, relative to the scan directory. */
 extern void dir_of(struct service const *, int which, char *path);
 /* The same, through /proc/PID/cwd while the pid is known to be ours (it
    stays right when the directory was renamed or moved away). */
 extern void proc_dir(struct service const *, int which, char *path);
-
-/* adopt.c: pidfds (Linux 5.3, 5.6); -1 with ENOSYS elsewhere. */
-extern int pidfd_open_(pid_t);
-extern int pidfd_signal_(int pidfd, int sig, unsigned flags);
 
 /* DIR/supervise/FILE, of TYPE, never through a symlink at FILE, never
    blocking, close-on-exec (DIR and DIR/supervise may be symlinks: they

@@ -1,4 +1,5 @@
-/* Reading the small setting files of a service directory (SPEC §1). */
+/* Reading the small setting files of a service directory (doc/interface.md §1).
+ */
 #ifndef TEND_SERVICEDIR_H
 #define TEND_SERVICEDIR_H
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <tend/loop.h> /* tend_clock_ms, the clock of DEADLINE */
 #include <tend/status.h>
 
 enum tend_goal {
@@ -65,9 +66,6 @@ extern int tend_waitset_wait(tend_waitset *, int any, int64_t deadline);
    cost of closing inotify (milliseconds) is left to a short-lived
    grandchild, which exits when this process exits or execs. */
 extern void tend_waitset_free(tend_waitset *);
-
-/* CLOCK_MONOTONIC in milliseconds. */
-extern int64_t tend_clock_ms(void);
 
 /* The argument of -T: milliseconds, decimal digits only, at most
    TEND_MS_MAX. Returns 1 and sets *ms, or 0 if S is not such a number. */
