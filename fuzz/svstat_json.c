@@ -318,16 +318,31 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size) {
   size_t unlen = unlabel(un, label.s, label.len);
   check(unlen == wantlen && !memcmp(un, want, wantlen));
 
-  /* every -P line is a comment or NAME{service="..."} VALUE */
+  /* every -P line is a HELP (once per family), a TYPE, or
+     NAME{service="..."} VALUE */
   svstat_entry e[2] = {{nm, 0, r}, {"x/log", 0, log}};
   stralloc prom = STRALLOC_ZERO;
-  for (unsigned f = 0; f < SVSTAT_PROM_FAMILIES; f++)
-    check(svstat_prom_family(&prom, f, e, 2, &now));
+  for (unsigned f = 0; f < SVSTAT_PROM_FAMILIES; f++) {
+    int headed = 0; /* in two slices, as svstat does */
+    check(svstat_prom_family(&prom, f, e, 1, &now, &headed));
+    check(svstat_prom_family(&prom, f, e + 1, 1, &now, &headed));
+  }
+  char const *help[SVSTAT_PROM_FAMILIES];
+  size_t help_len[SVSTAT_PROM_FAMILIES];
+  unsigned nhelp = 0;
   for (size_t i = 0; i < prom.len;) {
     char *nl = memchr(prom.s + i, '\n', prom.len - i);
     check(nl != 0);
     size_t n = (size_t)(nl - (prom.s + i));
     char *line = prom.s + i;
+    if (!strncmp(line, "# HELP ", 7)) { /* once per family */
+      size_t len = strcspn(line + 7, " ");
+      for (unsigned h = 0; h < nhelp; h++)
+        check(help_len[h] != len || memcmp(help[h], line + 7, len));
+      check(nhelp < SVSTAT_PROM_FAMILIES);
+      help[nhelp] = line + 7;
+      help_len[nhelp++] = len;
+    }
     if (line[0] != '#') {
       char *open = memchr(line, '{', n);
       check(open && !memcmp(open, "{service=\"", 10));

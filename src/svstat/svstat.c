@@ -24,6 +24,8 @@
 #define USAGE "svstat [ -l | -j | -P ] dir ..."
 /* -j and -P write their output in pieces of about this size */
 #define CHUNK 65536
+/* -P formats this many services between two looks at the output size */
+#define SLICE 256
 
 static char buf[CHUNK];
 static buffer out = BUFFER_INIT(&buffer_write, 1, buf, sizeof buf);
@@ -152,8 +154,13 @@ static void show_prom(int argc, char const *const *argv) {
   tend_stamp now;
   tend_stamp_now(&now);
   for (unsigned f = 0; f < SVSTAT_PROM_FAMILIES; f++) {
-    if (!svstat_prom_family(&text, f, e, n, &now)) nomem();
-    flush_text(CHUNK);
+    int headed = 0;
+    for (size_t i = 0; i < n; i += SLICE) {
+      if (!svstat_prom_family(&text, f, e + i, n - i < SLICE ? n - i : SLICE,
+                              &now, &headed))
+        nomem();
+      flush_text(CHUNK);
+    }
   }
   flush_text(0);
 }
@@ -173,6 +180,7 @@ int main(int argc, char const *const *argv) {
     } else
       tend_usage_option(USAGE, "ljP", l.problem);
   }
+  if (format && !stralloc_ready(&text, 2 * CHUNK)) nomem();
   here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (here < 0) tend_diesys(111, "unable to open current directory");
   argc -= l.ind;

@@ -149,12 +149,12 @@ static int header(stralloc *sa, enum family f) {
 }
 
 int svstat_prom_family(stralloc *sa, unsigned f, svstat_entry const *e,
-                       size_t n, tend_stamp const *now) {
+                       size_t n, tend_stamp const *now, int *headed) {
   if (f >= SVSTAT_PROM_FAMILIES) return 1;
-  int headed = 0; /* the header only for a family with a sample */
   for (size_t i = 0; i < n; i++) {
     if (e[i].skip || !has((enum family)f, &e[i].r, now)) continue;
-    if (!headed++ && !header(sa, (enum family)f)) return 0;
+    if (!*headed && !header(sa, (enum family)f)) return 0;
+    *headed = 1;
     if (!stralloc_cats(sa, families[f].name) ||
         !stralloc_catb(sa, "{service=\"", 10) ||
         !svstat_prom_label(sa, e[i].label, strlen(e[i].label)) ||

@@ -16,11 +16,13 @@ typedef struct svstat_entry {
 
 #define SVSTAT_PROM_FAMILIES 13
 
-/* Appends metric family F (0 to SVSTAT_PROM_FAMILIES - 1): its # HELP and
-   # TYPE lines, then a sample for each entry that has one; nothing at all
-   if none has. Returns 0 if out of memory. */
+/* Appends the samples of metric family F (0 to SVSTAT_PROM_FAMILIES - 1)
+   for the N entries at E, those that have one, the family's # HELP and
+   # TYPE lines before the first unless *HEADED; sets *HEADED once they are
+   written. A family is written by calls over consecutive slices of the
+   entries, *HEADED 0 before the first. Returns 0 if out of memory. */
 extern int svstat_prom_family(stralloc *sa, unsigned f, svstat_entry const *e,
-                              size_t n, tend_stamp const *now);
+                              size_t n, tend_stamp const *now, int *headed);
 
 /* Sets skip on each entry whose label an earlier one has (a series must
    be unique). Returns 0 if out of memory. */
