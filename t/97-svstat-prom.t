@@ -137,6 +137,15 @@ else
   skip "/usr/bin/promtool is not installed (Debian package prometheus)"
 fi
 
+# A byte of no UTF-8 is written as the character of the same number: two
+# names that differ only so would be one series twice, which makes the
+# whole file unreadable to Prometheus. The first is kept.
+mkdir "$(printf 'c\377')" "$(printf 'c\303\277')"
+"$BIN/svstat" -P "$(printf 'c\377')" "$(printf 'c\303\277')" >out 2>err
+is "$(grep -c '^tend_service_status_ok{service="c' out)" 1 \
+  "names written alike (a stray byte and its U+00XX) give one series"
+is "$(wc -l <err | tr -d ' ')" 2 "both are still read (two warnings)"
+
 "$BIN/svstat" -P >out 2>err
 is "$?:$(cat out err)" "0:" "no directory: nothing, exit 0"
 

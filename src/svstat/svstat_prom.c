@@ -165,24 +165,40 @@ int svstat_prom_family(stralloc *sa, unsigned f, svstat_entry const *e,
   return 1;
 }
 
-static svstat_entry const *sorting;
+/* The labels as written, NUL-terminated, one after the other. */
+static char const *escaped;
+static size_t const *offset;
 
 static int by_label(void const *a, void const *b) {
   size_t i = *(size_t const *)a, j = *(size_t const *)b;
-  int c = strcmp(sorting[i].label, sorting[j].label);
+  int c = strcmp(escaped + offset[i], escaped + offset[j]);
   return c ? c : (i > j) - (i < j);
 }
 
 int svstat_prom_dedupe(svstat_entry *e, size_t n) {
   if (n < 2) return 1;
-  size_t *order = malloc(n * sizeof *order);
+  /* compare the labels as written: a byte of no UTF-8 and the character
+     of the same number are written alike */
+  stralloc labels = STRALLOC_ZERO;
+  size_t *order = malloc(2 * n * sizeof *order);
   if (!order) return 0;
-  for (size_t i = 0; i < n; i++)
+  size_t *at = order + n;
+  int ok = 1;
+  for (size_t i = 0; i < n && ok; i++) {
     order[i] = i;
-  sorting = e;
-  qsort(order, n, sizeof *order, &by_label);
-  for (size_t i = 1; i < n; i++)
-    if (!strcmp(e[order[i]].label, e[order[i - 1]].label)) e[order[i]].skip = 1;
+    at[i] = labels.len;
+    ok = svstat_prom_label(&labels, e[i].label, strlen(e[i].label)) &&
+         stralloc_0(&labels);
+  }
+  if (ok) {
+    escaped = labels.s;
+    offset = at;
+    qsort(order, n, sizeof *order, &by_label);
+    for (size_t i = 1; i < n; i++)
+      if (!strcmp(labels.s + at[order[i]], labels.s + at[order[i - 1]]))
+        e[order[i]].skip = 1;
+  }
   free(order);
-  return 1;
+  stralloc_free(&labels);
+  return ok;
 }

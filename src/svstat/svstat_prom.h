@@ -24,8 +24,8 @@ typedef struct svstat_entry {
 extern int svstat_prom_family(stralloc *sa, unsigned f, svstat_entry const *e,
                               size_t n, tend_stamp const *now, int *headed);
 
-/* Sets skip on each entry whose label an earlier one has (a series must
-   be unique). Returns 0 if out of memory. */
+/* Sets skip on each entry whose label, as written, an earlier one has (a
+   series must be unique). Returns 0 if out of memory. */
 extern int svstat_prom_dedupe(svstat_entry *e, size_t n);
 
 /* Appends the N bytes at S as a label value, without quotes: backslash,
