@@ -27,7 +27,7 @@ is "$(sed -n 5p out)" "missing: unable to chdir: file does not exist" "svstat: m
 is "$?:$(cat out)" "0:" "svstat with no argument prints nothing"
 "$BIN/svstat" -Z up 2>err
 is "$?:$(cat err)" "100:svstat: illegal option -- Z
-svstat: usage: svstat [ -l ] dir ..." "svstat: unknown option is named, then the usage"
+svstat: usage: svstat [ -l | -j | -P ] dir ..." "svstat: unknown option is named, then the usage"
 
 "$BIN/svc" -u down
 waitfor 5 has_pid down

@@ -28,7 +28,7 @@ says "svc: -w: not a state (one of uUdDrR): z" "$svc_usage" "$BIN/svc" -wz x
 says "svc: -w: not a state (one of uUdDrR): up" "$svc_usage" "$BIN/svc" -w up x
 says "svc: option requires an argument -- T" "$svc_usage" "$BIN/svc" -wu -T
 says "svc: illegal option -- Z" "$svc_usage" "$BIN/svc" -Z x
-says "svstat: illegal option -- Z" "svstat: usage: svstat [ -l ] dir ..." "$BIN/svstat" -Z x
+says "svstat: illegal option -- Z" "svstat: usage: svstat [ -l | -j | -P ] dir ..." "$BIN/svstat" -Z x
 says "svwait: no dir given" "$svwait_usage" "$BIN/svwait" -U
 says "svwait: no prog after --" "$svwait_usage" "$BIN/svwait" x --
 says "svwait: -T: not a number of milliseconds (0 to 100000000000): 5s" "$svwait_usage" \

@@ -1,95 +1,199 @@
 /* svstat DIR...: one line per DIR saying whether its service is up, for
    how long, and how that differs from what is wanted. The line is byte for
    byte daemontools' (interface §4); -l adds tend's extension after it.
-   The text itself comes from svstat_fmt.c; this file finds the facts. */
+   -j prints a JSON object per DIR instead, -P the Prometheus text format.
+   The facts come from svstat_read.c, the text from svstat_fmt.c,
+   svstat_json.c and svstat_prom.c; this file walks the directories. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/buffer.h>
-#include <tend/control.h>
+#include <skalibs/stralloc.h>
 #include <tend/getopt.h>
 #include <tend/msg.h>
-#include <tend/safeopen.h>
 #include <tend/status.h>
 #include "svstat_fmt.h"
+#include "svstat_json.h"
+#include "svstat_prom.h"
+#include "svstat_read.h"
 
-#define USAGE "svstat [ -l ] dir ..."
+#define USAGE "svstat [ -l | -j | -P ] dir ..."
+/* -j and -P write their output in pieces of about this size */
+#define CHUNK 65536
+/* -P formats this many services between two looks at the output size */
+#define SLICE 256
 
-static char buf[4096];
+static char buf[CHUNK];
 static buffer out = BUFFER_INIT(&buffer_write, 1, buf, sizeof buf);
+static stralloc text = STRALLOC_ZERO; /* -j, -P: what is not written yet */
+static int here = -1;                 /* the directory svstat started in */
 
 static void put(char const *s) {
   buffer_puts(&out, s);
 }
 
-/* An error line: "DIR: WHAT: REASON". */
-static void put_error(char const *dir, char const *what, char const *reason) {
-  put(dir);
-  put(": ");
-  put(what);
-  put(reason);
+static void back(void) {
+  if (fchdir(here) < 0)
+    tend_diesys(111, "unable to go back to current directory");
 }
 
+static void nomem(void) {
+  tend_die(111, "out of memory");
+}
+
+/* Writes TEXT if it holds at least AT LEAST bytes. */
+static void flush_text(size_t atleast) {
+  if (text.len < atleast || !text.len) return;
+  if (allwrite(1, text.s, text.len) < text.len)
+    tend_diesys(111, "unable to write to stdout");
+  text.len = 0;
+}
+
+/* The plain line for DIR, with -l's fields if LONGFORM. */
 static void show(char const *dir, int longform) {
-  if (chdir(dir) < 0) {
-    put_error(dir, "unable to chdir: ", tend_errstr(errno));
-    return;
+  svstat_record r;
+  if (chdir(dir) < 0)
+    svstat_read_chdir_failed(&r);
+  else {
+    svstat_read(&r);
+    back();
   }
-  int r = tend_supervise_alive(0);
-  if (r <= 0) {
-    if (r == 0 && errno == ENXIO)
-      put_error(dir, "supervise not running", "");
-    else
-      put_error(dir, "unable to open supervise/ok: ", tend_errstr(errno));
-    return;
-  }
-  tend_status st;
-  r = tend_status_read(&st, 0);
-  if (r < 0) {
-    put_error(dir,
-              errno == ENOENT || errno == EACCES || errno == TEND_EFTYPE
-                  ? "unable to open supervise/status: "
-                  : "unable to read supervise/status: ",
-              tend_errstr(errno));
-    return;
-  }
-  if (!r) {
-    put_error(dir, "unable to read supervise/status: bad format", "");
-    return;
-  }
-  struct stat sb;
-  int normallyup = stat("down", &sb) < 0;
-  if (normallyup && errno != ENOENT) {
-    put_error(dir, "unable to stat down: ", tend_errstr(errno));
+  if (r.what) {
+    put(dir);
+    put(": ");
+    put(r.what);
+    put(r.reason);
     return;
   }
   tend_stamp now;
   tend_stamp_now(&now);
   size_t size = strlen(dir) + SVSTAT_FMT_MAX;
   char *line = malloc(size);
-  if (!line) tend_die(111, "out of memory");
+  if (!line) nomem();
   buffer_put(&out, line,
-             svstat_fmt(line, size, dir, &st, normallyup, longform, &now));
+             svstat_fmt(line, size, dir, &r.st, r.normallyup, longform, &now));
   free(line);
 }
 
+/* Reads DIR into R and, if DIR has a log directory, DIR/log into LOG.
+   Returns whether it has one. */
+static int read_service(char const *dir, svstat_record *r, svstat_record *log) {
+  if (chdir(dir) < 0) {
+    svstat_read_chdir_failed(r);
+    return 0;
+  }
+  svstat_read(r);
+  struct stat sb;
+  int haslog = stat("log", &sb) == 0 && S_ISDIR(sb.st_mode);
+  if (haslog) {
+    if (chdir("log") < 0)
+      svstat_read_chdir_failed(log);
+    else
+      svstat_read(log);
+  }
+  back();
+  return haslog;
+}
+
+/* The directory svstat started in, for "path"; 0 if it has none. */
+static char *current_directory(void) {
+  for (size_t size = 256; size <= 1 << 20; size *= 2) {
+    char *cwd = malloc(size);
+    if (!cwd) nomem();
+    if (getcwd(cwd, size)) return cwd;
+    free(cwd);
+    if (errno != ERANGE) break;
+  }
+  return 0;
+}
+
+static void show_json(int argc, char const *const *argv) {
+  char *cwd = current_directory();
+  stralloc path = STRALLOC_ZERO;
+  for (int i = 0; i < argc; i++) {
+    svstat_record r, log;
+    int haslog = read_service(argv[i], &r, &log);
+    path.len = 0;
+    if ((cwd || argv[i][0] == '/') && !svstat_path(&path, cwd, argv[i]))
+      nomem();
+    tend_stamp now;
+    tend_stamp_now(&now);
+    if (!svstat_json(&text, argv[i], path.len ? path.s : 0, &r,
+                     haslog ? &log : 0, &now))
+      nomem();
+    flush_text(CHUNK);
+  }
+  flush_text(0);
+  stralloc_free(&path);
+  free(cwd);
+}
+
+static void show_prom(int argc, char const *const *argv) {
+  svstat_entry *e = calloc((size_t)argc * 2 + 1, sizeof *e);
+  if (!e) nomem();
+  size_t n = 0;
+  for (int i = 0; i < argc; i++) {
+    char const *dir = argv[i];
+    svstat_entry *svc = &e[n++];
+    svc->label = dir;
+    if (!read_service(dir, &svc->r, &e[n].r)) continue;
+    size_t len = strlen(dir);
+    char *label = malloc(len + 5);
+    if (!label) nomem();
+    memcpy(label, dir, len);
+    strcpy(label + len, len && dir[len - 1] == '/' ? "log" : "/log");
+    e[n++].label = label;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (e[i].r.what) tend_warn(e[i].label, ": ", e[i].r.what, e[i].r.reason);
+  if (!svstat_prom_dedupe(e, n)) nomem();
+  tend_stamp now;
+  tend_stamp_now(&now);
+  for (unsigned f = 0; f < SVSTAT_PROM_FAMILIES; f++) {
+    int headed = 0;
+    for (size_t i = 0; i < n; i += SLICE) {
+      if (!svstat_prom_family(&text, f, e + i, n - i < SLICE ? n - i : SLICE,
+                              &now, &headed))
+        nomem();
+      flush_text(CHUNK);
+    }
+  }
+  flush_text(0);
+}
+
 int main(int argc, char const *const *argv) {
+  int format = 0; /* 'j', 'P', or 0 for the plain line */
   int longform = 0;
   tend_prog = "svstat";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = tend_getopt(argc, argv, "l", USAGE, &l)) != -1;)
-    if (opt == 'l') longform = 1;
-  int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (here < 0) tend_diesys(111, "unable to open current directory");
-  for (int i = l.ind; i < argc; i++) {
-    show(argv[i], longform);
-    put("\n");
-    if (fchdir(here) < 0)
-      tend_diesys(111, "unable to go back to current directory");
+  for (int opt; (opt = tend_getopt(argc, argv, "ljP", USAGE, &l)) != -1;) {
+    if (opt == 'l')
+      longform = 1;
+    else if (opt == 'j' || opt == 'P') {
+      if (format && format != opt)
+        tend_usage_error(USAGE, "-j and -P cannot be used together");
+      format = opt;
+    }
   }
-  if (!buffer_flush(&out)) tend_diesys(111, "unable to write to stdout");
+  if (format && !stralloc_ready(&text, 2 * CHUNK)) nomem();
+  here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (here < 0) tend_diesys(111, "unable to open current directory");
+  argc -= l.ind;
+  argv += l.ind;
+  if (format == 'j')
+    show_json(argc, argv);
+  else if (format == 'P')
+    show_prom(argc, argv);
+  else {
+    for (int i = 0; i < argc; i++) {
+      show(argv[i], longform);
+      put("\n");
+    }
+    if (!buffer_flush(&out)) tend_diesys(111, "unable to write to stdout");
+  }
   return 0;
 }
