@@ -45,6 +45,18 @@ void svlog_dir_rotate(struct svlog_dir *d) {
   d->started_ns = -1;
 }
 
+/* The 1 action's stand-in: the scripts's prefixes are within bounds. */
+void svlog_out_piece(struct svlog *sv, char const *p, size_t len, int end) {
+  (void)p;
+  (void)len;
+  (void)end;
+  for (unsigned i = 0; i < sv->nactions; i++)
+    if (sv->actions[i].kind == ACT_STDOUT &&
+        (sv->actions[i].index > SVLOG_PREFIX_MAX ||
+         strlen(sv->actions[i].arg) != sv->actions[i].index))
+      abort();
+}
+
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size) {
   static char args[IN_MAX + 1], inbuf[IN_MAX];
   char const *argv[ARGS_MAX];

@@ -46,6 +46,10 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size) {
       abort();
   }
   for (unsigned i = 0; i < sv.nactions; i++)
-    if (actions[i].kind == ACT_DIR && actions[i].index >= sv.ndirs) abort();
+    if ((actions[i].kind == ACT_DIR && actions[i].index >= sv.ndirs) ||
+        (actions[i].kind == ACT_STDOUT &&
+         (actions[i].index > SVLOG_PREFIX_MAX ||
+          strlen(actions[i].arg) != actions[i].index)))
+      abort();
   return 0;
 }

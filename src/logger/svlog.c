@@ -23,6 +23,8 @@
 #ifndef IN_WANT
 #define IN_WANT 131072
 #endif
+#define OUT_RETRY_MS 50      /* stdout full: look again this often */
+#define OUT_DRAIN_MS 1000    /* at the end, wait this long for stdout */
 #define TIMEOUT_MAX 86400000 /* ms: a far deadline is looked at once a day */
 
 static struct svlog sv = {.errfd = 2};
@@ -64,6 +66,7 @@ static void commit(void) {
   for (unsigned i = 0; i < sv.ndirs; i++)
     svlog_dir_flush(&sv.dirs[i]);
   svlog_stall_clear();
+  if (sv.out.len) svlog_out_flush(&sv);
   for (unsigned i = 0; i < sv.nstatuses; i++) {
     struct svlog_status *s = &sv.statuses[i];
     if (!s->dirty) continue;
@@ -89,6 +92,7 @@ static void reap(void) {
    costs no system call per batch. */
 static void on_signal(int sig) {
   int e = errno;
+  if (sig == SIGPIPE) return; /* a write to stdout says EPIPE instead */
   if (sig == SIGTERM)
     got_term = 1;
   else if (sig == SIGALRM)
@@ -162,6 +166,13 @@ static int timers(void) {
     if (due >= 0 && (next < 0 || due < next)) next = due;
   }
   if (!sv.mid_line) want_rotate = 0;
+  if (sv.out.len) { /* stdout was full: look again soon */
+    svlog_out_flush(&sv);
+    if (sv.out.len) {
+      int64_t soon = now + (int64_t)OUT_RETRY_MS * 1000000;
+      if (next < 0 || soon < next) next = soon;
+    }
+  }
   if (next < 0) return -1;
   now = svlog_now_ns();
   if (next <= now) return 0;
@@ -178,6 +189,7 @@ static int min_timeout(int a, int b) {
 static void finish(void) {
   for (unsigned i = 0; i < sv.ndirs; i++)
     svlog_dir_finish(&sv.dirs[i], want_exit);
+  if (sv.out.len) svlog_out_drain(&sv, OUT_DRAIN_MS);
   _exit(0);
 }
 
@@ -332,7 +344,8 @@ int main(int argc, char **argv) {
   sa.sa_flags = SA_RESTART;
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGTERM, &sa, 0) < 0 || sigaction(SIGALRM, &sa, 0) < 0 ||
-      sigaction(SIGCHLD, &sa, 0) < 0 || sigaction(SIGURG, &sa, 0) < 0)
+      sigaction(SIGCHLD, &sa, 0) < 0 || sigaction(SIGURG, &sa, 0) < 0 ||
+      (sv.has_stdout && sigaction(SIGPIPE, &sa, 0) < 0))
     tend_diesys(111, "unable to catch signals");
 
   incap = IN_MIN;
@@ -350,6 +363,7 @@ int main(int argc, char **argv) {
     pipe_mode = 1;
   }
   inbuf = map_buffer(incap);
+  svlog_out_open(&sv);
   for (unsigned i = 0; i < sv.nstatuses; i++) {
     /* never through a symlink, and only a regular file */
     sv.statuses[i].fd =

@@ -3,6 +3,7 @@
 #ifndef SVLOG_H
 #define SVLOG_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -21,14 +22,24 @@
 #define SVLOG_AGE_LIMIT ((uint64_t)36500 * 86400) /* seconds: 100 years */
 #define SVLOG_KEEP_DEFAULT 10
 #define SVLOG_KEEP_LIMIT 1000000
+#define SVLOG_PREFIX_MAX 200 /* p: a longer prefix is refused */
+#define SVLOG_OUT_BUF 65536  /* 1: copies stdout has not taken yet */
 
-enum svlog_kind { ACT_SELECT, ACT_DESELECT, ACT_ERR, ACT_STATUS, ACT_DIR };
+enum svlog_kind {
+  ACT_SELECT,
+  ACT_DESELECT,
+  ACT_ERR,
+  ACT_STATUS,
+  ACT_DIR,
+  ACT_STDOUT
+};
 enum svlog_stamping { STAMP_NONE, STAMP_TAI64N, STAMP_ISO };
 
 struct svlog_action {
   enum svlog_kind kind;
-  char const *arg; /* pattern, file name or directory */
-  unsigned index;  /* which dir or status file */
+  char const *arg; /* pattern, file name, directory, or 1's prefix */
+  unsigned index;  /* which dir or status file; 1: its prefix's length */
+  int selected;    /* 1: the line being written is copied */
 };
 
 struct svlog_dir {
@@ -59,6 +70,18 @@ struct svlog_status {
   char line[SVLOG_STATUS_LEN];
 };
 
+/* The 1 action's copies on their way to standard output. */
+struct svlog_out {
+  int fd;          /* -1: no copies (none asked for, or stdout failed) */
+  int nonblocking; /* fd is our own non-blocking description of stdout */
+  char *buf;       /* whole lines of at most PIPE_BUF bytes each */
+  size_t len;
+  uint64_t dropped; /* copies stdout had no room for, not yet reported */
+  char carry[PIPE_BUF - 1]; /* the line read so far, while it comes in pieces */
+  size_t carry_len;
+  int carried_out; /* a part of this line went out already */
+};
+
 /* The script and the state of the line being written. The arrays are the
    caller's, with room for one entry per argument. */
 struct svlog {
@@ -70,6 +93,8 @@ struct svlog {
   unsigned nstatuses;
   enum svlog_stamping stamping;
   int need_view;  /* patterns, e or = look at the line */
+  int has_stdout; /* the script has a 1 action */
+  struct svlog_out out;
   int errfd;      /* where e copies lines: 2 */
   int mid_line;   /* the last piece written did not end its line */
   char stamp[40]; /* the stamp of the batch being written */
@@ -96,6 +121,19 @@ extern size_t svlog_process(struct svlog *sv, char const *buf, size_t n,
 extern void svlog_end_of_input(struct svlog *sv);
 
 extern int svlog_match(char const *pattern, char const *s, size_t len);
+
+/* svlog_out.c: the 1 action. svlog_out_open sets OUT up (once the script
+   is parsed); svlog_out_piece takes a line, or a piece of one (END: the
+   line ends here), for every 1 action that selected it, as whole lines of
+   at most PIPE_BUF bytes with the action's prefix (a stdout that takes
+   nothing for a second gets no copies until it takes them again, and that
+   is said); svlog_out_flush
+   writes what stdout takes now, svlog_out_drain waits up to MS for it. */
+extern void svlog_out_open(struct svlog *sv);
+extern void svlog_out_piece(struct svlog *sv, char const *p, size_t len,
+                            int end);
+extern void svlog_out_flush(struct svlog *sv);
+extern void svlog_out_drain(struct svlog *sv, int ms);
 
 /* svlog_dir.c */
 extern int64_t svlog_now_ns(void); /* monotonic */

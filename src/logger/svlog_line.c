@@ -1,7 +1,7 @@
 /* svlog's line path: cut the input into lines, stamp them, select them
    with the script's patterns, and gather them for each log directory.
-   Nothing here touches a file but through svlog_dir_flush and
-   svlog_dir_rotate, so that a fuzzer can drive it. */
+   Nothing here touches a file but through svlog_dir_flush,
+   svlog_dir_rotate and svlog_out_line, so that a fuzzer can drive it. */
 #define _GNU_SOURCE
 #include <string.h>
 #include <time.h>
@@ -175,6 +175,7 @@ static void select_line(struct svlog *sv, char const *p, size_t content,
       }
       break;
     case ACT_DIR: sv->dirs[a->index].selected = sel; break;
+    case ACT_STDOUT: a->selected = sel; break;
     }
   }
 }
@@ -196,6 +197,8 @@ static void piece(struct svlog *sv, char const *p, size_t len, int has_nl,
         if (addnl) dir_emit(&sv->dirs[i], "\n", 1);
       }
   }
+  /* the copy is the line as read: the container's log stamps it */
+  if (sv->has_stdout) svlog_out_piece(sv, p, len - (has_nl ? 1 : 0), complete);
   sv->mid_line = !complete;
 }
 

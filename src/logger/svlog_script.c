@@ -1,5 +1,6 @@
 /* svlog's script: multilog's actions and tend's own, one per argument.
    Numbers never wrap: a value above its ceiling is capped, and said so. */
+#include <string.h>
 #include "svlog.h"
 
 /* Decimal digits, saturating just above LIMIT (a huge number stays huge,
@@ -67,7 +68,8 @@ char const *svlog_script_parse(struct svlog *sv, int argc,
                                void (*warn)(char const *, char const *)) {
   uint64_t size = SVLOG_SIZE_DEFAULT, age = 0, n;
   unsigned keep = SVLOG_KEEP_DEFAULT;
-  char const *processor = 0;
+  char const *processor = 0, *prefix = "";
+  unsigned prefix_len = 0;
   for (int i = 0; i < argc; i++) {
     char const *a = argv[i];
     struct svlog_action *act = &sv->actions[sv->nactions];
@@ -112,6 +114,21 @@ char const *svlog_script_parse(struct svlog *sv, int argc,
       keep = n < 2 ? 2 : (unsigned)n;
       break;
     }
+    case 'p': { /* [tend] the prefix of the 1 actions that follow */
+      size_t len = strlen(a + 1);
+      if (len > SVLOG_PREFIX_MAX) return "prefix longer than 200 bytes in ";
+      prefix = a + 1;
+      prefix_len = (unsigned)len;
+      break;
+    }
+    case '1':
+      if (a[1]) return "unknown action: ";
+      act->kind = ACT_STDOUT;
+      act->arg = prefix;
+      act->index = prefix_len;
+      sv->nactions++;
+      sv->has_stdout = 1;
+      break;
     case '!': processor = a[1] ? a + 1 : 0; break;
     case '=':
       if (!a[1]) return "missing file name in ";
