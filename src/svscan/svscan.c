@@ -28,6 +28,7 @@
 #include <tend/getopt.h>
 #include <tend/loop.h>
 #include <tend/msg.h>
+#include <tend/servicedir.h>
 #include <tend/status.h>
 #include "svscan.h"
 
@@ -62,7 +63,11 @@ static int stopping_all, orphans_phase, no_children;
 static int exit_code;
 static int is_pid1;
 static char const *main_name;
-static int64_t grace_ms = 10000, rescan_ms = -1;
+/* Docker's and Podman's stop timeout is 10 s: a 7 s grace, the KILL (at
+   most FREEZE_MS) and, as PID 1, the orphans' second end well before. */
+#define GRACE_MS_DEFAULT 7000
+#define GRACE_MS_MAX 86400000 /* TEND_GRACE_MS: a day at most */
+static int64_t grace_ms = -1, rescan_ms = -1;
 static int64_t grace_at = NEVER, rescan_at = NEVER, foreign_at = NEVER;
 static int64_t orphans_kill_at = NEVER;
 static int64_t scan_retry_at = NEVER, freeze_at = NEVER, freeze_limit;
@@ -630,6 +635,23 @@ static int64_t seconds_arg(char const *s) {
   return (int64_t)v * 1000;
 }
 
+/* No -g: TEND_GRACE_MS, for images whose command line is fixed. A bad
+   value is said and the default kept: PID 1 does not die of it. */
+static int64_t grace_from_env(void) {
+  char const *v = getenv("TEND_GRACE_MS");
+  uint64_t ms;
+  if (!v) return GRACE_MS_DEFAULT;
+  switch (tend_sd_scan_uint(v, GRACE_MS_MAX, &ms)) {
+  case 1: return (int64_t)ms;
+  case 2:
+    tend_warn("TEND_GRACE_MS too large, using 86400000: ", v);
+    return GRACE_MS_MAX;
+  default:
+    tend_warn("TEND_GRACE_MS is not a number of milliseconds, using 7000: ", v);
+    return GRACE_MS_DEFAULT;
+  }
+}
+
 /* -m NAME must be a service of the scan directory: checked before
    anything starts. */
 static void check_main(char const *dir) {
@@ -691,6 +713,7 @@ int main(int argc, char const *const *argv) {
     }
   int i = l.ind;
   if (argc - i > 1) tend_dieusage(USAGE);
+  if (grace_ms < 0) grace_ms = grace_from_env();
   char const *dir = i < argc ? argv[i] : ".";
   if (main_name &&
       (!main_name[0] || main_name[0] == '.' || strchr(main_name, '/')))
