@@ -14,14 +14,16 @@ P=$(cat port)
 URL=http://127.0.0.1:$P/health
 
 # watcher DIR URL: a copy of the example, probing every 0.1 s, whose
-# alert appends "EVENT URL REASON" to DIR.alerts; run by supervise.
+# alert appends "EVENT URL REASON" to DIR.alerts when ./run calls it;
+# supervise also runs ./alert for the watcher's own events (up, ready...),
+# without UPTIME_URL, and those are not the example's to record.
 watcher() {
   cp -r "$top/examples/uptime" "$1"
   echo "$2" >"$1/url"
   echo 0.1 >"$1/interval"
   echo 2 >"$1/confirm"
   echo 2000 >"$1/timeout"
-  printf '#!/bin/sh\necho "$1 $UPTIME_URL ${UPTIME_REASON:-}" >>%s.alerts\n' "$1" >"$1/alert"
+  printf '#!/bin/sh\n[ -n "${UPTIME_URL:-}" ] || exit 0\necho "$1 $UPTIME_URL ${UPTIME_REASON:-}" >>%s.alerts\n' "$1" >"$1/alert"
   spawn sh -c 'exec "$0" "$1" >"$1.out" 2>&1' "$BIN/supervise" "$1"
 }
 lines() {
