@@ -185,10 +185,12 @@ pid=$SPAWNED
 echo first >&3
 waitfor 5 in_log spin first
 # longer than svlog's input buffer, whatever the pipe's size: its start is
-# written in pieces, and the rest waits for its newline
+# written in pieces, and the rest waits for its newline. How much is
+# written depends on where the pieces were cut: at least 200000 bytes less
+# svlog's largest buffer (SVLOG_OBUF, 196608), so more than 1000.
 head -c 200000 /dev/zero | tr '\0' x >&3
 ok "the start of a long line is written" \
-  waitfor 5 sh -c '[ "$(wc -c <spin/current)" -gt 190000 ]'
+  waitfor 5 sh -c '[ "$(wc -c <spin/current)" -gt 1006 ]'
 sleep 1.1 # the age passes while the line is unfinished: a window to measure
 # CPU time, and (whatever the load) how often svlog reads its copy of the pipe
 t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
