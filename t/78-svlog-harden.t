@@ -8,17 +8,6 @@
 # "read and do nothing"; an empty action is named.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
-# from_fifo FIFO CMD...: spawn CMD reading FIFO, its stderr in FIFO.err
-from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&- 4>&- 2>"$f.err"' sh "$@"; }
-# new_fifo: a fresh FIFO $F on fd 3 (lines one section leaves in its pipe
-# never reach the next)
-new_fifo() {
-  _nf=$((${_nf:-0} + 1))
-  exec 3>&-
-  mkfifo "fifo$_nf"
-  exec 3<>"fifo$_nf"
-  F=fifo$_nf
-}
 # in_log DIR LINE: LINE is in one of DIR's files
 in_log() { cat "$1"/@* "$1"/current 2>/dev/null | grep -qx "$2"; }
 # unchanged FILE: the content and mode saved by keep are still there

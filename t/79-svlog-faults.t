@@ -5,16 +5,6 @@
 # once the fault is gone every line is in the log, exactly once, in order.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
-from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&- 2>"$f.err"' sh "$@"; }
-# new_fifo: a fresh FIFO $F on fd 3, so that what a section leaves in its
-# pipe never reaches the next
-new_fifo() {
-  _nf=$((${_nf:-0} + 1))
-  exec 3>&-
-  mkfifo "fifo$_nf"
-  exec 3<>"fifo$_nf"
-  F=fifo$_nf
-}
 # logged DIR N: the log in DIR holds 1..N, each once, in order
 logged() {
   for _f in "$1"/@* "$1"/current; do [ ! -f "$_f" ] || awk 1 "$_f"; done |

@@ -20,6 +20,8 @@
 #                         svpid), as a decimal number
 #   status_is DIR NAME V  the field is V (for waitfor)
 #   new_svpid DIR OLD     another supervise than OLD wrote DIR's status
+#   from_fifo FIFO CMD... CMD reads FIFO, its stderr in FIFO.err
+#   new_fifo              a fresh FIFO $F held open on fd 3
 #   public_bin PROG...    copies of PROGs from $BIN in $PUB, a directory
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
@@ -74,6 +76,18 @@ pgrep_tagged() {
   for _p in $(pgrep "$@"); do
     grep -qzxF "TEND_TEST_TAG=$T" "/proc/$_p/environ" 2>/dev/null && echo "$_p"
   done
+}
+
+# from_fifo FIFO CMD...: spawn CMD reading FIFO, its stderr in FIFO.err
+from_fifo() { spawn sh -c 'f=$1; shift; exec "$@" <"$f" 3>&- 4>&- 2>"$f.err"' sh "$@"; }
+# new_fifo: a fresh FIFO $F (in the current directory) on fd 3, so that
+# what a section leaves in its pipe never reaches the next
+new_fifo() {
+  _nf=$((${_nf:-0} + 1))
+  exec 3>&-
+  mkfifo "fifo$_nf"
+  exec 3<>"fifo$_nf"
+  F=fifo$_nf
 }
 
 public_bin() {
