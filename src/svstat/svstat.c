@@ -66,7 +66,9 @@ static void read_dir(char const *dir, svstat_record *r, svstat_record *logr,
     svstat_read_unentered(r, ENOENT);
     return;
   }
-  if (n <= PATH_MAX) {
+  /* the longest path opened, "DIR/log/supervise/status", must fit in
+     PATH_MAX wherever "DIR" alone does (daemontools' svstat enters DIR) */
+  if (n + sizeof "/log/" + SVSTAT_READ_TAIL < PATH_MAX) {
     memcpy(path, dir, n);
     prefixlen = n;
     if (dir[n - 1] != '/') path[prefixlen++] = '/';
