@@ -6,6 +6,7 @@
    svstat_json.c and svstat_prom.c; this file walks the directories. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,15 +54,41 @@ static void flush_text(size_t atleast) {
   text.len = 0;
 }
 
+/* Reads DIR into R and, if LOG, its log directory into LOGR, whose
+   haslog says if it has one. The files are opened by their path (see
+   svstat_read.c); a name too long to hold them is entered instead. */
+static void read_dir(char const *dir, svstat_record *r, svstat_record *logr,
+                     int log) {
+  static char path[PATH_MAX + 8 + SVSTAT_READ_TAIL];
+  size_t n = strlen(dir), prefixlen = 0;
+  int entered = 0;
+  if (!n) { /* chdir("") says ENOENT, and so does daemontools' svstat */
+    svstat_read_unentered(r, ENOENT);
+    return;
+  }
+  /* the longest path opened, "DIR/log/supervise/status", must fit in
+     PATH_MAX wherever "DIR" alone does (daemontools' svstat enters DIR) */
+  if (n + sizeof "/log/" + SVSTAT_READ_TAIL < PATH_MAX) {
+    memcpy(path, dir, n);
+    prefixlen = n;
+    if (dir[n - 1] != '/') path[prefixlen++] = '/';
+  } else if (chdir(dir) < 0) {
+    svstat_read_unentered(r, errno);
+    return;
+  } else
+    entered = 1;
+  if (svstat_read(r, path, prefixlen, log, here) < 0) back();
+  if (r->haslog) {
+    memcpy(path + prefixlen, "log/", 4);
+    if (svstat_read(logr, path, prefixlen + 4, 0, here) < 0) back();
+  }
+  if (entered) back();
+}
+
 /* The plain line for DIR, with -l's fields if LONGFORM. */
 static void show(char const *dir, int longform) {
   svstat_record r;
-  if (chdir(dir) < 0)
-    svstat_read_chdir_failed(&r);
-  else {
-    svstat_read(&r);
-    back();
-  }
+  read_dir(dir, &r, 0, 0);
   if (r.what) {
     put(dir);
     put(": ");
@@ -77,26 +104,6 @@ static void show(char const *dir, int longform) {
   buffer_put(&out, line,
              svstat_fmt(line, size, dir, &r.st, r.normallyup, longform, &now));
   free(line);
-}
-
-/* Reads DIR into R and, if DIR has a log directory, DIR/log into LOG.
-   Returns whether it has one. */
-static int read_service(char const *dir, svstat_record *r, svstat_record *log) {
-  if (chdir(dir) < 0) {
-    svstat_read_chdir_failed(r);
-    return 0;
-  }
-  svstat_read(r);
-  struct stat sb;
-  int haslog = stat("log", &sb) == 0 && S_ISDIR(sb.st_mode);
-  if (haslog) {
-    if (chdir("log") < 0)
-      svstat_read_chdir_failed(log);
-    else
-      svstat_read(log);
-  }
-  back();
-  return haslog;
 }
 
 /* The directory svstat started in, for "path"; 0 if it has none. */
@@ -116,14 +123,14 @@ static void show_json(int argc, char const *const *argv) {
   stralloc path = STRALLOC_ZERO;
   for (int i = 0; i < argc; i++) {
     svstat_record r, log;
-    int haslog = read_service(argv[i], &r, &log);
+    read_dir(argv[i], &r, &log, 1);
     path.len = 0;
     if ((cwd || argv[i][0] == '/') && !svstat_path(&path, cwd, argv[i]))
       nomem();
     tend_stamp now;
     tend_stamp_now(&now);
     if (!svstat_json(&text, argv[i], path.len ? path.s : 0, &r,
-                     haslog ? &log : 0, &now))
+                     r.haslog ? &log : 0, &now))
       nomem();
     flush_text(CHUNK);
   }
@@ -140,7 +147,8 @@ static void show_prom(int argc, char const *const *argv) {
     char const *dir = argv[i];
     svstat_entry *svc = &e[n++];
     svc->label = dir;
-    if (!read_service(dir, &svc->r, &e[n].r)) continue;
+    read_dir(dir, &svc->r, &e[n].r, 1);
+    if (!svc->r.haslog) continue;
     size_t len = strlen(dir);
     char *label = malloc(len + 5);
     if (!label) nomem();

@@ -1,50 +1,117 @@
-/* Reading one service's facts from the current directory, with the words
-   of daemontools' svstat for each way it can fail (interface §4). No
-   output here: the plain line, -j and -P each write what they need. */
+/* Reading one service's facts, with the words of daemontools' svstat for
+   each way it can fail (interface §4). No output here: the plain line, -j
+   and -P each write what they need.
+   The files are opened by their path from the current directory
+   ("DIR/supervise/status"), not by entering DIR and coming back: two
+   system calls fewer a service, which is a tenth of svstat -j's time over
+   10 000 services. A chdir runs only when an open fails, to tell "unable
+   to chdir" (what daemontools' svstat, which enters DIR, says) from a
+   missing supervise/ok. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <tend/control.h>
+#include <unistd.h>
 #include <tend/msg.h>
 #include <tend/safeopen.h>
 #include <tend/status.h>
 #include "svstat_read.h"
 
-static void fail(svstat_record *r, char const *what, char const *reason) {
+static char const unentered[] = "unable to chdir: ";
+
+static void fail(svstat_record *r, char const *what, int e) {
   r->what = what;
-  r->reason = reason;
+  r->reason = e ? tend_errstr(e) : "";
 }
 
-void svstat_read_chdir_failed(svstat_record *r) {
+void svstat_read_unentered(svstat_record *r, int e) {
   memset(r, 0, sizeof *r);
-  fail(r, "unable to chdir: ", tend_errstr(errno));
+  fail(r, unentered, e);
 }
 
-void svstat_read(svstat_record *r) {
-  memset(r, 0, sizeof *r);
-  int alive = tend_supervise_alive(0);
-  if (alive <= 0) {
-    if (alive == 0 && errno == ENXIO)
-      fail(r, "supervise not running", "");
-    else
-      fail(r, "unable to open supervise/ok: ", tend_errstr(errno));
-    return;
+/* Whether the directory of PATH (PREFIXLEN bytes) can be entered. */
+static int enter_fails(char *path, size_t prefixlen, int here, int *e) {
+  if (!prefixlen) return 0;
+  path[prefixlen] = 0;
+  if (chdir(path) < 0) {
+    *e = errno;
+    return 1;
   }
-  int got = tend_status_read(&r->st, 0);
+  return fchdir(here) < 0 ? -1 : 0;
+}
+
+/* supervise/status into R->st: 1, 0 for a bad format, -1 with errno. */
+static int read_status(svstat_record *r, char const *path) {
+  char buf[TEND_STATUS_SIZE];
+  int fd = tend_open_typed(AT_FDCWD, path, O_RDONLY, S_IFREG);
+  if (fd < 0) return -1;
+  size_t len = 0;
+  while (len < sizeof buf) {
+    ssize_t got = read(fd, buf + len, sizeof buf - len);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int e = errno;
+      close(fd);
+      errno = e;
+      return -1;
+    }
+    if (!got) break;
+    len += (size_t)got;
+  }
+  close(fd);
+  return tend_status_unpack(&r->st, buf, len);
+}
+
+static int read_service(svstat_record *r, char *path, size_t prefixlen,
+                        int here) {
+  char *name = path + prefixlen;
+  strcpy(name, "supervise/ok");
+  /* O_NONBLOCK: ENXIO when no supervise holds the read end */
+  int fd = tend_open_typed(AT_FDCWD, path, O_WRONLY, S_IFIFO);
+  if (fd < 0) {
+    int e = errno, ce;
+    int bad = e == ENXIO ? 0 : enter_fails(path, prefixlen, here, &ce);
+    if (bad < 0) return -1;
+    if (bad)
+      fail(r, unentered, ce);
+    else if (e == ENXIO)
+      fail(r, "supervise not running", 0);
+    else
+      fail(r, "unable to open supervise/ok: ", e);
+    return 0;
+  }
+  close(fd);
+  strcpy(name, "supervise/status");
+  int got = read_status(r, path);
   if (got < 0) {
+    int e = errno;
     fail(r,
-         errno == ENOENT || errno == EACCES || errno == TEND_EFTYPE
+         e == ENOENT || e == EACCES || e == TEND_EFTYPE
              ? "unable to open supervise/status: "
              : "unable to read supervise/status: ",
-         tend_errstr(errno));
-    return;
+         e);
+    return 0;
   }
   if (!got) {
-    fail(r, "unable to read supervise/status: bad format", "");
-    return;
+    fail(r, "unable to read supervise/status: bad format", 0);
+    return 0;
   }
   struct stat sb;
-  r->normallyup = stat("down", &sb) < 0;
-  if (r->normallyup && errno != ENOENT)
-    fail(r, "unable to stat down: ", tend_errstr(errno));
+  strcpy(name, "down");
+  r->normallyup = stat(path, &sb) < 0;
+  if (r->normallyup && errno != ENOENT) fail(r, "unable to stat down: ", errno);
+  return 0;
+}
+
+int svstat_read(svstat_record *r, char *path, size_t prefixlen, int log,
+                int here) {
+  memset(r, 0, sizeof *r);
+  if (read_service(r, path, prefixlen, here) < 0) return -1;
+  /* a logger is worth a look whatever its service's status says */
+  if (log && r->what != unentered) {
+    struct stat sb;
+    strcpy(path + prefixlen, "log");
+    r->haslog = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+  }
+  return 0;
 }

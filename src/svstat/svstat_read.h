@@ -3,6 +3,7 @@
 #ifndef TEND_SVSTAT_READ_H
 #define TEND_SVSTAT_READ_H
 
+#include <stddef.h>
 #include <tend/status.h>
 
 typedef struct svstat_record {
@@ -12,14 +13,25 @@ typedef struct svstat_record {
   char const *what;
   char const *reason;
   int normallyup; /* DIR/down does not exist */
+  int haslog;     /* DIR/log is a directory (if asked) */
   tend_status st;
 } svstat_record;
 
-/* Reads the service in the current directory into R: supervise/ok (a
-   supervise must hold it), supervise/status, and down. */
-extern void svstat_read(svstat_record *r);
+/* Room svstat_read needs in PATH after the prefix. */
+#define SVSTAT_READ_TAIL 32
 
-/* R as a failure to enter the directory, errno saying why. */
-extern void svstat_read_chdir_failed(svstat_record *r);
+/* Reads the service whose directory is PATH's first PREFIXLEN bytes (its
+   name and a slash, or nothing for the current directory) into R:
+   supervise/ok (a supervise must hold it), supervise/status, down, and
+   whether log is a directory if LOG. PATH has room for SVSTAT_READ_TAIL
+   more bytes; the names are written there. HERE is the current directory:
+   a directory that cannot be entered is found by a chdir and a fchdir(HERE)
+   back, only when an open fails. Returns 0, or -1 if svstat cannot go back
+   to HERE (errno set). */
+extern int svstat_read(svstat_record *r, char *path, size_t prefixlen, int log,
+                       int here);
+
+/* R as a directory that cannot be entered, E saying why. */
+extern void svstat_read_unentered(svstat_record *r, int e);
 
 #endif
