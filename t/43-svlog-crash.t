@@ -19,7 +19,16 @@ second=$SPAWNED
 ok "a second svlog on the same directory waits for the lock" \
   waitfor 5 grep -q "svlog: warning: waiting for the lock on ./c/lock" err2
 ok "and does not go on" kill -0 "$second"
-kill -KILL "$second"
+kill -TERM "$second"
+ok "TERM ends the wait" waitfor 5 gone "$second"
+if gone "$second"; then
+  wait "$second"
+  is "$?:$(tail -1 err2)" "111:svlog: fatal: leaving on TERM with unwritten lines left in the pipe" \
+    "exit 111: nothing was read, the lines stay in the pipe"
+else
+  kill -KILL "$second"
+  ok "exit 111: nothing was read, the lines stay in the pipe" false
+fi
 kill -KILL "$pid"
 waitfor 5 gone "$pid"
 is "$(stat -c %a c/current)" 644 "after a crash current is still 0644"

@@ -356,9 +356,17 @@ void svlog_dir_open(struct svlog_dir *d) {
   if (flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
     if (errno != EWOULDBLOCK)
       tend_diesys(111, "unable to lock ", d->path, "/lock");
+    /* not a blocking flock: it would not see a TERM (the handlers restart
+       it), and a TERM just before it would be lost */
     tend_warn("waiting for the lock on ", d->path, "/lock");
-    while (flock(d->lockfd, LOCK_EX) < 0)
-      if (errno != EINTR) tend_diesys(111, "unable to lock ", d->path, "/lock");
+    int ms = 20;
+    while (flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        tend_diesys(111, "unable to lock ", d->path, "/lock");
+      svlog_blocked();
+      poll(0, 0, ms);
+      if (ms < 1000) ms *= 2;
+    }
   }
   PERSIST(d, make_state(d), "create state");
   d->trouble = 1; /* one left by an svlog that crashed is out of date */
