@@ -43,7 +43,7 @@ static int proc_open(struct service const *s, int which, char const *file,
   struct proc const *p = &s->p[which];
   proc_dir(s, which, path);
   int fd = sv_open(path, file, flags, type);
-  if (fd >= 0 && p->pidfd >= 0 && tend_pidfd_signal(p->pidfd, 0, 0) < 0) {
+  if (fd >= 0 && p->kind == WATCHED && tend_pidfd_signal(p->pidfd, 0, 0) < 0) {
     close(fd);
     errno = ESRCH;
     return -1;
@@ -166,10 +166,8 @@ int try_adopt(struct service *s, int which) {
   int alive = sv_alive(path);
   if (alive <= 0) return alive;
   if (stat(path, &d) < 0) return errno == ENOENT ? 0 : -1;
-  p->pid = -1;
-  p->pidfd = -1;
-  p->adopted = 1;
-  p->foreign = 1;
+  p->kind = FOREIGN;
+  p->pid = 0;
   p->started = tend_clock_ms();
   p->restart_at = NEVER;
   int r = sv_status_read(&st, path);
@@ -178,18 +176,15 @@ int try_adopt(struct service *s, int which) {
   pid_t sv = r == 1 && st.svpid <= INT_MAX ? (pid_t)st.svpid : 0;
   if (sv > 1 && sv != getpid() && same_dir(sv, &d)) {
     p->pid = sv; /* for recover_end only, unless the pidfd proves it */
-    p->pidfd = tend_pidfd_open(sv);
-    if (p->pidfd >= 0) {
-      p->foreign = 0;
-      /* it might have died between the check and the open */
-      if (!same_dir(sv, &d)) {
-        close(p->pidfd);
-        p->pid = 0;
-        p->pidfd = -1;
-        p->adopted = 0;
-        return 0;
-      }
+    int fd = tend_pidfd_open(sv);
+    /* it might have died between the check and the open */
+    if (fd >= 0 && !same_dir(sv, &d)) {
+      close(fd);
+      p->kind = NONE;
+      p->pid = 0;
+      return 0;
     }
+    if (fd >= 0) p->kind = WATCHED, p->pidfd = fd;
   }
   return 1;
 }
@@ -215,13 +210,13 @@ static int same_file(struct stat const *st, int fd) {
 static int recover_end(struct proc const *p, int fd) {
   int r = -1;
   struct stat st;
-  if (!p->adopted) return -1;
-  if (p->pidfd >= 0) r = tend_pidfd_getfd(p->pidfd, fd);
+  if (p->kind != WATCHED && p->kind != FOREIGN) return -1;
+  if (p->kind == WATCHED) r = tend_pidfd_getfd(p->pidfd, fd);
   if (r < 0 && p->pid > 0) {
     char path[TEND_PROC_PATH];
     r = open(tend_proc_path(path, p->pid, "fd/", fd, ""),
              (fd ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
-    if (r >= 0 && p->pidfd >= 0 && tend_pidfd_signal(p->pidfd, 0, 0) < 0)
+    if (r >= 0 && p->kind == WATCHED && tend_pidfd_signal(p->pidfd, 0, 0) < 0)
       close(r), r = -1;
     if (r >= 0) tend_fd_block(r);
   }
@@ -233,17 +228,17 @@ static int recover_end(struct proc const *p, int fd) {
 
 int setup_pipe(struct service *s) {
   int fds[2];
-  if (s->p[LOG].pid && (fds[0] = recover_end(&s->p[LOG], 0)) >= 0) {
+  if (s->p[LOG].kind != NONE && (fds[0] = recover_end(&s->p[LOG], 0)) >= 0) {
     fds[1] = pipe_other_end(fds[0], 1);
     if (fds[1] >= 0) goto done;
     close(fds[0]);
   }
-  if (s->p[MAIN].pid && (fds[1] = recover_end(&s->p[MAIN], 1)) >= 0) {
+  if (s->p[MAIN].kind != NONE && (fds[1] = recover_end(&s->p[MAIN], 1)) >= 0) {
     fds[0] = pipe_other_end(fds[1], 0);
     if (fds[0] >= 0) goto done;
     close(fds[1]);
   }
-  if (s->p[LOG].pid && s->p[MAIN].pid && !s->failing)
+  if (s->p[LOG].kind != NONE && s->p[MAIN].kind != NONE && !s->failing)
     tend_warn("unable to recover the log pipe of ", s->name);
   if (pipe2(fds, O_CLOEXEC) < 0) return -1;
 done:

@@ -25,11 +25,11 @@
 
 void proc_signal(struct service *s, int which, int sig) {
   struct proc *p = &s->p[which];
-  if (p->pidfd >= 0) {
+  if (p->kind == WATCHED) {
     tend_pidfd_signal(p->pidfd, sig, 0); /* never kill(): the pid is not ours */
     return;
   }
-  if (p->pid > 0 && !p->foreign) {
+  if (p->kind == CHILD) {
     kill(p->pid, sig); /* our child, not reaped yet */
     return;
   }
@@ -42,7 +42,7 @@ void proc_signal(struct service *s, int which, int sig) {
 
 void freeze(struct service *s, int which) {
   struct proc *p = &s->p[which];
-  if (p->pid <= 0 || p->foreign) return; /* nothing proven to signal */
+  if (!proven(p)) return; /* nothing proven to signal */
   p->freezing = 1;
   proc_signal(s, which, SIGSTOP);
 }
@@ -139,11 +139,11 @@ int freeze_done(struct service *s, int which, int give_up) {
   struct proc *p = &s->p[which];
   char state;
   pid_t ppid, pgrp;
-  if (!p->freezing || p->pid <= 0) return 1;
+  if (!p->freezing || !proven(p)) return 1;
   int stopped = proc_stat(p->pid, &state, &ppid, &pgrp) == 0 &&
                 (state == 'T' || state == 't');
   /* adopted: the pid must still be the one of our pidfd */
-  if (stopped && p->pidfd >= 0 && tend_pidfd_signal(p->pidfd, 0, 0) < 0)
+  if (stopped && p->kind == WATCHED && tend_pidfd_signal(p->pidfd, 0, 0) < 0)
     stopped = 0;
   if (!stopped && !give_up) return 0;
   if (stopped)

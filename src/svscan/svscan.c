@@ -97,9 +97,8 @@ void dir_of(struct service const *s, int which, char *path) {
 /* /proc/PID/cwd of a supervise is its service directory, even after the
    directory was renamed or moved away. */
 void proc_dir(struct service const *s, int which, char *path) {
-  pid_t pid = s->p[which].pid;
-  if (pid > 0 && !s->p[which].foreign) {
-    tend_proc_path(path, pid, "cwd", -1, 0);
+  if (proven(&s->p[which])) {
+    tend_proc_path(path, s->p[which].pid, "cwd", -1, 0);
   } else
     dir_of(s, which, path);
 }
@@ -178,10 +177,8 @@ static void proc_start(struct service *s, int which) {
     retry_later(s, which, "unable to fork for ");
     return;
   }
+  p->kind = CHILD;
   p->pid = pid;
-  p->pidfd = -1;
-  p->adopted = 0;
-  p->foreign = 0;
   p->started = now;
   s->failing = 0;
 }
@@ -192,7 +189,7 @@ static void proc_start(struct service *s, int which) {
    worse, and it is tried again a second later. */
 static int adopt(struct service *s, int which) {
   int r = try_adopt(s, which);
-  if (r > 0 && s->p[which].foreign && foreign_at == NEVER)
+  if (r > 0 && s->p[which].kind == FOREIGN && foreign_at == NEVER)
     foreign_at = tend_clock_ms() + FOREIGN_MS;
   if (r < 0)
     retry_later(s, which, "unable to tell whether a supervise runs for ");
@@ -211,7 +208,7 @@ static void make_pipe(struct service *s) {
     return;
   }
   for (int w = 0; w < 2; w++)
-    if (!s->p[w].pid && s->p[w].restart_at == NEVER)
+    if (s->p[w].kind == NONE && s->p[w].restart_at == NEVER)
       s->p[w].restart_at = tend_clock_ms();
 }
 
@@ -238,8 +235,7 @@ static void service_add(char const *name, struct stat const *st) {
   s->gen = gen;
   s->pipe_r = s->pipe_w = s->prefill = -1;
   s->log_term_at = s->pipe_at = NEVER;
-  for (int w = 0; w < 2; w++)
-    s->p[w].pidfd = -1, s->p[w].restart_at = NEVER;
+  s->p[MAIN].restart_at = s->p[LOG].restart_at = NEVER;
   s->is_main = main_name && !strcmp(name, main_name);
   strcpy(path, name);
   strcat(path, "/log");
@@ -293,7 +289,7 @@ static void stop_service(struct service *s) {
   if (s->stopping) return;
   s->stopping = 1;
   s->p[MAIN].restart_at = s->p[LOG].restart_at = NEVER;
-  if (s->p[MAIN].pid)
+  if (s->p[MAIN].kind != NONE)
     proc_signal(s, MAIN, SIGTERM); /* supervise takes TERM as dx */
   else
     advance_stop(s);
@@ -305,9 +301,9 @@ static void stop_service(struct service *s) {
    that does not exit on EOF gets TERM once the pipe has stayed empty for
    a moment (or after the grace time). */
 static void advance_stop(struct service *s) {
-  if (s->p[MAIN].pid) return;
+  if (s->p[MAIN].kind != NONE) return;
   if (s->pipe_w >= 0) close(s->pipe_w), s->pipe_w = -1;
-  if (s->p[LOG].pid) {
+  if (s->p[LOG].kind != NONE) {
     if (!s->log_released) {
       s->log_released = 1;
       /* if x cannot be sent, the TERM below waits for an empty pipe */
@@ -425,11 +421,9 @@ static int main_finished(struct service *s, int *code) {
 static void proc_exited(struct service *s, int which) {
   struct proc *p = &s->p[which];
   int code;
-  if (p->pidfd >= 0) close(p->pidfd);
-  p->pidfd = -1;
+  if (p->kind == WATCHED) close(p->pidfd);
+  p->kind = NONE;
   p->pid = 0;
-  p->adopted = 0;
-  p->foreign = 0;
   p->freezing = 0;
   if (which == MAIN && s->prefill >= 0) close(s->prefill), s->prefill = -1;
   if (s->stopping) {
@@ -453,8 +447,7 @@ static void reap(void) {
     if (pid <= 0) break;
     for (size_t i = 0; i < nsvc; i++)
       for (int w = 0; w < 2; w++)
-        if (svc[i].p[w].pid == pid && svc[i].p[w].pidfd < 0 &&
-            !svc[i].p[w].foreign) {
+        if (svc[i].p[w].kind == CHILD && svc[i].p[w].pid == pid) {
           proc_exited(&svc[i], w);
           goto next;
         }
@@ -497,7 +490,7 @@ static void handle_inotify(void) {
 static void grace_kill(int64_t now) {
   for (size_t i = 0; i < nsvc; i++)
     for (int w = 0; w < 2; w++)
-      if (svc[i].p[w].pid) freeze(&svc[i], w);
+      if (proven(&svc[i].p[w])) freeze(&svc[i], w);
   freeze_at = now;
   freeze_limit = now + FREEZE_MS;
 }
@@ -517,7 +510,7 @@ static void check_foreign(void) {
     for (int w = 0; w < 2; w++) {
       struct service *s = &svc[i];
       char path[NAME_MAX + 32];
-      if (!s->p[w].foreign) continue;
+      if (s->p[w].kind != FOREIGN) continue;
       proc_dir(s, w, path);
       if (sv_alive(path) != 0)
         foreign_at = tend_clock_ms() + FOREIGN_MS;
@@ -544,15 +537,15 @@ static void on_deadlines(int64_t now) {
     for (int w = 0; w < 2; w++)
       if (now >= s->p[w].restart_at) {
         s->p[w].restart_at = NEVER;
-        if (!s->p[w].pid && !s->stopping && (w == MAIN || s->has_log) &&
+        if (s->p[w].kind == NONE && !s->stopping && (w == MAIN || s->has_log) &&
             adopt(s, w) == 0)
           proc_start(s, w);
       }
     if (now >= s->log_term_at) {
       s->log_term_at = NEVER;
-      if (s->p[LOG].pid && !drained(s, now))
+      if (s->p[LOG].kind != NONE && !drained(s, now))
         s->log_term_at = now + DRAIN_MS;
-      else if (s->p[LOG].pid)
+      else if (s->p[LOG].kind != NONE)
         proc_signal(s, LOG, SIGTERM);
     }
   }
@@ -737,7 +730,7 @@ int main(int argc, char const *const *argv) {
     pfds[n++] = (struct pollfd){inotify_fd, POLLIN, 0};
     for (size_t k = 0; k < nsvc; k++)
       for (int w = 0; w < 2; w++)
-        if (svc[k].p[w].pidfd >= 0) {
+        if (svc[k].p[w].kind == WATCHED) {
           pref[n] = k * 2 + (size_t)w;
           pfds[n++] = (struct pollfd){svc[k].p[w].pidfd, POLLIN, 0};
         }
@@ -748,7 +741,7 @@ int main(int argc, char const *const *argv) {
         if (pfds[k].revents) {
           struct service *s = &svc[pref[k] / 2];
           int w = (int)(pref[k] % 2);
-          if (s->p[w].pidfd == pfds[k].fd) {
+          if (s->p[w].kind == WATCHED && s->p[w].pidfd == pfds[k].fd) {
             waitpid(s->p[w].pid, 0, WNOHANG); /* in case it was ours */
             proc_exited(s, w);
           }

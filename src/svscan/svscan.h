@@ -16,17 +16,30 @@
 
 enum { MAIN = 0, LOG = 1 };
 
+/* What svscan knows of a supervise: which kind it is decides what may be
+   done to it, and pid and pidfd mean something only for the kinds named. */
+enum kind {
+  NONE,    /* none runs */
+  CHILD,   /* ours: started by us, pid signalled until it is reaped */
+  WATCHED, /* adopted: found running, proven through pidfd, never kill() */
+  FOREIGN  /* adopted, but only its supervise/ok tells us it lives; never
+              signalled (pid, if not 0, is read from its status file) */
+};
+
 struct proc {
-  pid_t pid;    /* 0: none runs; -1: a foreign one runs, pid unknown */
-  int pidfd;    /* >= 0: adopted (not our child), watched through this */
-  int adopted;  /* found running, not started by us */
-  int foreign;  /* adopted, but only its supervise/ok tells us it lives;
-                   its pid (if any) is never signalled */
+  enum kind kind;
+  pid_t pid;    /* CHILD, WATCHED; FOREIGN: unproven, for the log pipe only */
+  int pidfd;    /* WATCHED */
   int failing;  /* the last start failed and was reported: retrying */
   int freezing; /* grace time over: sent STOP, KILL once it has stopped */
   int64_t started;
   int64_t restart_at;
 };
+
+/* A supervise whose pid is proven to be its own: it may be signalled. */
+static inline int proven(struct proc const *p) {
+  return p->kind == CHILD || p->kind == WATCHED;
+}
 
 struct service {
   dev_t dev;
