@@ -15,19 +15,12 @@
 #define USAGE "setlock [ -nNxX ] file program [ arg ... ]"
 
 int main(int argc, char **argv) {
-  int opt, nodelay = 0, quiet = 0;
-  subgetopt l = SUBGETOPT_ZERO;
+  unsigned on;
   tend_prog = "setlock";
-  while ((opt = tend_getopt(argc, (char const *const *)argv, "nNxX", USAGE,
-                            &l)) != -1)
-    switch (opt) {
-    case 'n': nodelay = 1; break;
-    case 'N': nodelay = 0; break;
-    case 'x': quiet = 1; break;
-    case 'X': quiet = 0; break;
-    }
-  if (argc - l.ind < 2) tend_dieusage(USAGE);
-  char const *file = argv[l.ind];
+  int i =
+      tend_getopt_flags(argc, (char const *const *)argv, "nNxX", USAGE, 2, &on);
+  int nodelay = !!(on & TEND_FLAG('n')), quiet = !!(on & TEND_FLAG('x'));
+  char const *file = argv[i];
 
   /* not close-on-exec: the lock must outlive us in child */
   int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0600);
@@ -43,5 +36,5 @@ int main(int argc, char **argv) {
     if (quiet) _exit(0);
     tend_diesys(111, "unable to lock ", file);
   }
-  chain_exec(argv + l.ind + 1);
+  chain_exec(argv + i + 1);
 }

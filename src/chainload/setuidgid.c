@@ -14,29 +14,23 @@
 #define USAGE "setuidgid [-g] [-e] account child"
 
 int main(int argc, char **argv) {
-  int opt, want_groups = 0, want_env = 0;
-  subgetopt l = SUBGETOPT_ZERO;
+  unsigned on;
   tend_prog = "setuidgid";
-  while ((opt = tend_getopt(argc, (char const *const *)argv, "ge", USAGE,
-                            &l)) != -1)
-    switch (opt) {
-    case 'g': want_groups = 1; break;
-    case 'e': want_env = 1; break;
-    }
-  if (argc - l.ind < 2) tend_dieusage(USAGE);
-  char const *account = argv[l.ind];
+  int i =
+      tend_getopt_flags(argc, (char const *const *)argv, "ge", USAGE, 2, &on);
+  char const *account = argv[i];
 
   struct passwd *pw = chain_account(account);
   uid_t uid = pw->pw_uid;
   gid_t gid = pw->pw_gid;
 
-  if (want_env) {
+  if (on & TEND_FLAG('e')) {
     if (setenv("HOME", pw->pw_dir, 1) == -1 ||
         setenv("USER", pw->pw_name, 1) == -1 ||
         setenv("LOGNAME", pw->pw_name, 1) == -1)
       tend_die(111, "out of memory");
   }
-  if (want_groups) {
+  if (on & TEND_FLAG('g')) {
     if (initgroups(account, gid) == -1)
       tend_diesys(111, "unable to set the supplementary groups of ", account);
   } else if (setgroups(1, &gid) == -1) {
@@ -44,5 +38,5 @@ int main(int argc, char **argv) {
   }
   if (setgid(gid) == -1) tend_diesys(111, "unable to setgid");
   if (setuid(uid) == -1) tend_diesys(111, "unable to setuid");
-  chain_exec(argv + l.ind + 1);
+  chain_exec(argv + i + 1);
 }

@@ -3,7 +3,7 @@
    directory per process into destdir, all or nothing. doc/svimport.8 has
    the mapping, key by key. */
 #include <stdlib.h>
-#include <skalibs/sgetopt.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include "svimport.h"
 
@@ -13,16 +13,12 @@ int main(int argc, char const *const *argv) {
   struct svi_opts o = {0};
   tend_prog = "svimport";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, "nfs:", &l)) != -1;) {
-    if (opt == 'n')
-      o.dry_run = 1;
-    else if (opt == 'f')
-      o.force = 1;
-    else if (opt == 's')
-      o.scandir = l.arg;
-    else
-      tend_dieusage(USAGE);
-  }
+  for (int opt; (opt = tend_getopt_plain(argc, argv, "nfs:", USAGE, &l)) != -1;)
+    switch (opt) {
+    case 'n': o.dry_run = 1; break;
+    case 'f': o.force = 1; break;
+    case 's': o.scandir = l.arg; break;
+    }
   if (argc - l.ind != 2) tend_dieusage(USAGE);
   o.destdir = argv[l.ind + 1];
 

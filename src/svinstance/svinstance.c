@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <skalibs/buffer.h>
-#include <skalibs/sgetopt.h>
 #include <skalibs/types.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/statuswait.h>
 #include "svinstance.h"
@@ -176,11 +176,9 @@ int main(int argc, char const *const *argv) {
   int64_t timeout = -1, deadline = -1;
   tend_prog = "svinstance";
   subgetopt l = SUBGETOPT_ZERO;
-  for (int opt; (opt = subgetopt_r(argc, argv, "T:", &l)) != -1;) {
-    if (opt != 'T') tend_dieusage(USAGE);
+  while (tend_getopt_plain(argc, argv, "T:", USAGE, &l) != -1)
     if (!tend_scan_ms(l.arg, &timeout))
       tend_die(100, "bad -T ", shown(l.arg), ": not a number of milliseconds");
-  }
   argc -= l.ind;
   argv += l.ind;
   if (argc < 2) tend_dieusage(USAGE);

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <skalibs/sgetopt.h>
+#include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/statuswait.h>
 #include "http_response.h"
@@ -299,8 +299,8 @@ int main(int argc, char const *const *argv) {
   for (int i = 1; i < argc;) {
     subgetopt l = SUBGETOPT_ZERO;
     int opt;
-    while ((opt = subgetopt_r(argc - i + 1, argv + i - 1, "T:s:c:", &l)) !=
-           -1) {
+    while ((opt = tend_getopt_plain(argc - i + 1, argv + i - 1, "T:s:c:", USAGE,
+                                    &l)) != -1) {
       switch (opt) {
       case 'T':
         if (!tend_scan_ms(l.arg, &timeout) || !timeout) tend_dieusage(USAGE);
@@ -313,7 +313,6 @@ int main(int argc, char const *const *argv) {
         text = l.arg;
         if (!*text || strlen(text) > HTTP_TEXT_MAX) tend_dieusage(USAGE);
         break;
-      default: tend_dieusage(USAGE);
       }
     }
     i += l.ind - 1;
