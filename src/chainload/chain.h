@@ -16,4 +16,14 @@ extern void chain_exec_env(char **argv, char const *path, char **envp)
 struct passwd;
 extern struct passwd *chain_account(char const *account);
 
+/* Options that are letters alone (setlock, setuidgid): a lowercase letter
+   of opts turns its flag on, the same letter in uppercase (if opts has
+   it) turns it off again, the last one wins; *on gets the bits
+   CHAIN_FLAG(letter) of the flags left on. Returns argv at the first
+   operand; fewer than two (the file or account, and the child) is the
+   usage error. */
+#define CHAIN_FLAG(letter) (1u << ((letter) - 'a'))
+extern char **chain_options(int argc, char **argv, char const *opts,
+                            char const *usage, unsigned *on);
+
 #endif

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
-#include <tend/getopt.h>
 #include <tend/msg.h>
 #include "chain.h"
 
@@ -17,10 +16,9 @@
 int main(int argc, char **argv) {
   unsigned on;
   tend_prog = "setlock";
-  int i =
-      tend_getopt_flags(argc, (char const *const *)argv, "nNxX", USAGE, 2, &on);
-  int nodelay = !!(on & TEND_FLAG('n')), quiet = !!(on & TEND_FLAG('x'));
-  char const *file = argv[i];
+  argv = chain_options(argc, argv, "nNxX", USAGE, &on);
+  int nodelay = !!(on & CHAIN_FLAG('n')), quiet = !!(on & CHAIN_FLAG('x'));
+  char const *file = argv[0];
 
   /* not close-on-exec: the lock must outlive us in child */
   int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0600);
@@ -36,5 +34,5 @@ int main(int argc, char **argv) {
     if (quiet) _exit(0);
     tend_diesys(111, "unable to lock ", file);
   }
-  chain_exec(argv + i + 1);
+  chain_exec(argv + 1);
 }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <tend/getopt.h>
 #include <tend/msg.h>
 #include "chain.h"
 
@@ -16,21 +15,19 @@
 int main(int argc, char **argv) {
   unsigned on;
   tend_prog = "setuidgid";
-  int i =
-      tend_getopt_flags(argc, (char const *const *)argv, "ge", USAGE, 2, &on);
-  char const *account = argv[i];
-
+  argv = chain_options(argc, argv, "ge", USAGE, &on);
+  char const *account = argv[0];
   struct passwd *pw = chain_account(account);
   uid_t uid = pw->pw_uid;
   gid_t gid = pw->pw_gid;
 
-  if (on & TEND_FLAG('e')) {
+  if (on & CHAIN_FLAG('e')) {
     if (setenv("HOME", pw->pw_dir, 1) == -1 ||
         setenv("USER", pw->pw_name, 1) == -1 ||
         setenv("LOGNAME", pw->pw_name, 1) == -1)
       tend_die(111, "out of memory");
   }
-  if (on & TEND_FLAG('g')) {
+  if (on & CHAIN_FLAG('g')) {
     if (initgroups(account, gid) == -1)
       tend_diesys(111, "unable to set the supplementary groups of ", account);
   } else if (setgroups(1, &gid) == -1) {
@@ -38,5 +35,5 @@ int main(int argc, char **argv) {
   }
   if (setgid(gid) == -1) tend_diesys(111, "unable to setgid");
   if (setuid(uid) == -1) tend_diesys(111, "unable to setuid");
-  chain_exec(argv + i + 1);
+  chain_exec(argv + 1);
 }

@@ -15,16 +15,3 @@ int tend_getopt_plain(int argc, char const *const *argv, char const *opts,
   if (opt == '?') tend_dieusage(usage);
   return opt;
 }
-
-int tend_getopt_flags(int argc, char const *const *argv, char const *opts,
-                      char const *usage, unsigned min, unsigned *on) {
-  subgetopt l = SUBGETOPT_ZERO;
-  *on = 0;
-  for (int opt; (opt = tend_getopt(argc, argv, opts, usage, &l)) != -1;)
-    if (opt >= 'a' && opt <= 'z')
-      *on |= TEND_FLAG(opt);
-    else
-      *on &= ~TEND_FLAG(opt - 'A' + 'a');
-  if ((unsigned)(argc - l.ind) < min) tend_dieusage(usage);
-  return l.ind;
-}

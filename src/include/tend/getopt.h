@@ -20,15 +20,4 @@ extern int tend_getopt(int argc, char const *const *argv, char const *opts,
 extern int tend_getopt_plain(int argc, char const *const *argv,
                              char const *opts, char const *usage, subgetopt *l);
 
-/* For a program whose options are letters alone (setlock, setuidgid): a
-   lowercase letter of opts turns its flag on, the same letter in
-   uppercase (if opts has it) turns it off again, the last one wins.
-   Leaves in *on the bits TEND_FLAG(letter) of the flags on, and returns
-   the index of the first operand; fewer than min operands is the usage
-   error. */
-#define TEND_FLAG(letter) (1u << ((letter) - 'a'))
-extern int tend_getopt_flags(int argc, char const *const *argv,
-                             char const *opts, char const *usage, unsigned min,
-                             unsigned *on);
-
 #endif
