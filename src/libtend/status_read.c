@@ -3,14 +3,26 @@
    reader past any -T). */
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <tend/safeopen.h>
 #include <tend/status.h>
 
-int tend_status_read(tend_status *st, char const *dir) {
+int tend_status_read_fd(tend_status *st, int fd) {
   char buf[TEND_STATUS_SIZE];
+  size_t len = 0;
+  ssize_t r = 0;
+  if (fd < 0) return -1;
+  while (len < sizeof buf && (r = fd_read(fd, buf + len, sizeof buf - len)) > 0)
+    len += (size_t)r;
+  int e = errno;
+  close(fd);
+  errno = e;
+  return r < 0 ? -1 : tend_status_unpack(st, buf, len);
+}
+
+int tend_status_read(tend_status *st, char const *dir) {
   int dfd = AT_FDCWD;
   if (dir) {
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -19,23 +31,6 @@ int tend_status_read(tend_status *st, char const *dir) {
   int fd = tend_open_typed(dfd, "supervise/status", O_RDONLY, S_IFREG);
   int e = errno;
   if (dir) close(dfd);
-  if (fd < 0) {
-    errno = e;
-    return -1;
-  }
-  size_t len = 0;
-  while (len < sizeof buf) {
-    ssize_t r = read(fd, buf + len, sizeof buf - len);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      e = errno;
-      close(fd);
-      errno = e;
-      return -1;
-    }
-    if (!r) break;
-    len += (size_t)r;
-  }
-  close(fd);
-  return tend_status_unpack(st, buf, len);
+  errno = e;
+  return tend_status_read_fd(st, fd);
 }

@@ -51,30 +51,13 @@ static int proc_open(struct service const *s, int which, char const *file,
   return fd;
 }
 
-static int status_from(tend_status *st, int fd) {
-  char buf[TEND_STATUS_SIZE];
-  size_t len = 0;
-  if (fd < 0) return -1;
-  while (len < sizeof buf) {
-    ssize_t r = read(fd, buf + len, sizeof buf - len);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      close_keep_errno(fd);
-      return -1;
-    }
-    if (!r) break;
-    len += (size_t)r;
-  }
-  close(fd);
-  return tend_status_unpack(st, buf, len);
-}
-
 int sv_status_read(tend_status *st, char const *dir) {
-  return status_from(st, sv_open(dir, "status", O_RDONLY, S_IFREG));
+  return tend_status_read_fd(st, sv_open(dir, "status", O_RDONLY, S_IFREG));
 }
 
 int sv_proc_status(tend_status *st, struct service const *s, int which) {
-  return status_from(st, proc_open(s, which, "status", O_RDONLY, S_IFREG));
+  return tend_status_read_fd(st,
+                             proc_open(s, which, "status", O_RDONLY, S_IFREG));
 }
 
 int sv_alive(char const *dir) {

@@ -42,24 +42,8 @@ static int enter_fails(char *path, size_t prefixlen, int here, int *e) {
 
 /* supervise/status into R->st: 1, 0 for a bad format, -1 with errno. */
 static int read_status(svstat_record *r, char const *path) {
-  char buf[TEND_STATUS_SIZE];
-  int fd = tend_open_typed(AT_FDCWD, path, O_RDONLY, S_IFREG);
-  if (fd < 0) return -1;
-  size_t len = 0;
-  while (len < sizeof buf) {
-    ssize_t got = read(fd, buf + len, sizeof buf - len);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      int e = errno;
-      close(fd);
-      errno = e;
-      return -1;
-    }
-    if (!got) break;
-    len += (size_t)got;
-  }
-  close(fd);
-  return tend_status_unpack(&r->st, buf, len);
+  return tend_status_read_fd(
+      &r->st, tend_open_typed(AT_FDCWD, path, O_RDONLY, S_IFREG));
 }
 
 static int read_service(svstat_record *r, char *path, size_t prefixlen,

@@ -63,6 +63,9 @@ extern char const *tend_status_check(tend_status const *,
    Returns 1 on success, 0 on a bad format, -1 on error with errno set
    (TEND_EFTYPE: status is a symlink or not a regular file). */
 extern int tend_status_read(tend_status *, char const *dir);
+/* The same from FD, opened by the caller and closed here (FD -1: returns
+   -1, errno as the failed open left it). */
+extern int tend_status_read_fd(tend_status *, int fd);
 /* Writes supervise/status.new then renames it over supervise/status,
    relative to the current directory. Returns 0, or -1 with errno set. */
 extern int tend_status_write(tend_status const *);
