@@ -34,36 +34,29 @@ static void say(char const *kind, char const *first, va_list ap,
     ;
 }
 
-void tend_warn_(char const *first, ...) {
-  va_list ap;
-  va_start(ap, first);
-  say("warning: ", first, ap, 0);
-  va_end(ap);
-}
-
-void tend_warnsys_(char const *first, ...) {
+void tend_warn_(int with_errno, char const *first, ...) {
   int e = errno;
   va_list ap;
   va_start(ap, first);
-  say("warning: ", first, ap, 1);
+  say("warning: ", first, ap, with_errno);
   va_end(ap);
   errno = e;
 }
 
-void tend_die_(int code, char const *first, ...) {
+void tend_die_(int code, int with_errno, char const *first, ...) {
   va_list ap;
   va_start(ap, first);
-  say("fatal: ", first, ap, 0);
+  say("fatal: ", first, ap, with_errno);
   va_end(ap);
   _exit(code);
 }
 
-void tend_diesys_(int code, char const *first, ...) {
+void tend_usage_error_(char const *usage, char const *first, ...) {
   va_list ap;
   va_start(ap, first);
-  say("fatal: ", first, ap, 1);
+  say("", first, ap, 0);
   va_end(ap);
-  _exit(code);
+  tend_dieusage(usage);
 }
 
 void tend_dieusage(char const *usage) {

@@ -8,16 +8,16 @@ extern char const *tend_prog;
 
 extern char const *tend_errstr(int);
 
-extern void tend_warn_(char const *, ...);
-extern void tend_warnsys_(char const *, ...);
-extern void tend_die_(int, char const *, ...) __attribute__((noreturn));
-extern void tend_diesys_(int, char const *, ...) __attribute__((noreturn));
+/* WITH_ERRNO: ": REASON" ends the line. A warning leaves errno as it was. */
+extern void tend_warn_(int with_errno, char const *, ...);
+extern void tend_die_(int code, int with_errno, char const *, ...)
+    __attribute__((noreturn));
 
 /* The macros end the argument list for the caller. */
-#define tend_warn(...) tend_warn_(__VA_ARGS__, (char const *)0)
-#define tend_warnsys(...) tend_warnsys_(__VA_ARGS__, (char const *)0)
-#define tend_die(code, ...) tend_die_(code, __VA_ARGS__, (char const *)0)
-#define tend_diesys(code, ...) tend_diesys_(code, __VA_ARGS__, (char const *)0)
+#define tend_warn(...) tend_warn_(0, __VA_ARGS__, (char const *)0)
+#define tend_warnsys(...) tend_warn_(1, __VA_ARGS__, (char const *)0)
+#define tend_die(code, ...) tend_die_(code, 0, __VA_ARGS__, (char const *)0)
+#define tend_diesys(code, ...) tend_die_(code, 1, __VA_ARGS__, (char const *)0)
 extern void tend_dieusage(char const *usage) __attribute__((noreturn));
 
 /* A usage error that says what was wrong: "prog: WHAT...", then the
@@ -26,9 +26,5 @@ extern void tend_usage_error_(char const *usage, char const *, ...)
     __attribute__((noreturn));
 #define tend_usage_error(usage, ...)                                           \
   tend_usage_error_(usage, __VA_ARGS__, (char const *)0)
-/* The same for an option letter getopt did not accept: "option requires
-   an argument -- T" if LETTER is in OPTS, else "illegal option -- Z". */
-extern void tend_usage_option(char const *usage, char const *opts, int letter)
-    __attribute__((noreturn));
 
 #endif
