@@ -107,35 +107,38 @@ static int value(struct ctx *c, char const *key, char const *def,
   return svi_expand(kv, kv->value, c->vars, out, c->err);
 }
 
-static int int_value(struct ctx *c, char const *key, long long def,
-                     long long min, long long max, long long *out) {
+/* KEY read as TYPE (a number from MIN to MAX, a size, a boolean), or DEF
+   if it is not there. Returns -1 on error, else 0. */
+enum type { NUMBER, SIZE, BOOLEAN };
+static int typed_value(struct ctx *c, char const *key, enum type type,
+                       long long def, long long min, long long max,
+                       long long *out) {
   struct svi_kv *kv;
   char *s;
+  int b = (int)def, r = 0;
   if (value(c, key, 0, &kv, &s) < 0) return -1;
   *out = def;
-  int r = s ? svi_int(kv, s, min, max, out, c->err) : 0;
+  if (s && type == NUMBER) r = svi_int(kv, s, min, max, out, c->err);
+  if (s && type == SIZE) r = svi_bytes(kv, s, out, c->err);
+  if (s && type == BOOLEAN) r = svi_bool(kv, s, &b, c->err), *out = b;
   xfree(s);
   return r;
 }
 
-static int bool_value(struct ctx *c, char const *key, int def, int *out) {
-  struct svi_kv *kv;
-  char *s;
-  if (value(c, key, 0, &kv, &s) < 0) return -1;
-  *out = def;
-  int r = s ? svi_bool(kv, s, out, c->err) : 0;
-  xfree(s);
-  return r;
+static int int_value(struct ctx *c, char const *key, long long def,
+                     long long min, long long max, long long *out) {
+  return typed_value(c, key, NUMBER, def, min, max, out);
 }
 
 static int bytes_value(struct ctx *c, char const *key, long long def,
                        long long *out) {
-  struct svi_kv *kv;
-  char *s;
-  if (value(c, key, 0, &kv, &s) < 0) return -1;
-  *out = def;
-  int r = s ? svi_bytes(kv, s, out, c->err) : 0;
-  xfree(s);
+  return typed_value(c, key, SIZE, def, 0, 0, out);
+}
+
+static int bool_value(struct ctx *c, char const *key, int def, int *out) {
+  long long v;
+  int r = typed_value(c, key, BOOLEAN, def, 0, 1, &v);
+  *out = (int)v;
   return r;
 }
 
@@ -325,6 +328,14 @@ static enum svi_fd console(enum kind k, char const *path, char **out) {
                       : FD_PATH;
 }
 
+/* stderr_logfile of section SEC names a log of its own: said where, and
+   WHERE stderr goes instead. */
+static void stderr_unmapped(struct stream const *err, char const *sec,
+                            char const *where) {
+  svi_warn(err->kv->file, err->kv->line,
+           "key stderr_logfile of [%s] is not mapped: %s", sec, where);
+}
+
 /* Where fd 1 and fd 2 of ./run go. A service has one logger, fed by
    supervise's stdout: stdout's if stdout is logged, else stderr's. */
 static int streams(struct ctx *c, struct svi_proc *p) {
@@ -340,43 +351,33 @@ static int streams(struct ctx *c, struct svi_proc *p) {
   if (out_logged) {
     use_logger(p, &out, "stdout_logfile");
     p->fd1 = FD_1;
-    if (redirect || err.kind == K_AUTO) {
-      p->fd2 = FD_1;
-    } else if (err.kind == K_FILE) {
-      p->fd2 = FD_1;
-      if (out.kind != K_FILE || strcmp(out.path, err.path))
-        svi_warn(err.kv->file, err.kv->line,
-                 "key stderr_logfile of [%s] is not mapped: stderr goes to "
-                 "the log of stdout (one logger per service)",
-                 sec);
-    } else if (err.kind == K_OUT) {
-      p->fd2 = FD_2;
-      svi_warn(err.kv->file, err.kv->line,
-               "key stderr_logfile of [%s] is not mapped: stdout goes to the "
-               "logger, stderr stays on supervise's stderr",
-               sec);
-    } else {
-      p->fd2 = console(err.kind, err.path, &p->fd2_path);
-    }
-    return 0;
-  }
-  p->fd1 = console(out.kind, out.path, &p->fd1_path);
+  } else
+    p->fd1 = console(out.kind, out.path, &p->fd1_path);
   if (redirect) {
     p->fd2 = p->fd1;
     p->fd2_path = p->fd1_path ? xstrdup(p->fd1_path) : 0;
+  } else if (out_logged && err_logged) {
+    p->fd2 = FD_1;
+    if (err.kind == K_FILE &&
+        (out.kind != K_FILE || strcmp(out.path, err.path)))
+      stderr_unmapped(&err, sec,
+                      "stderr goes to the log of stdout (one logger per "
+                      "service)");
   } else if (err_logged && p->fd1 != FD_1) {
     use_logger(p, &err, "stderr_logfile");
     p->fd2 = FD_1;
-  } else if (err_logged) {
+  } else if (err_logged || (out_logged && err.kind == K_OUT)) {
     p->fd2 = FD_2;
-    if (err.kind == K_FILE)
-      svi_warn(err.kv->file, err.kv->line,
-               "key stderr_logfile of [%s] is not mapped: stdout goes to the "
-               "console, so stderr stays there too (one logger per service)",
-               sec);
-  } else {
+    if (out_logged)
+      stderr_unmapped(&err, sec,
+                      "stdout goes to the logger, stderr stays on "
+                      "supervise's stderr");
+    else if (err.kind == K_FILE)
+      stderr_unmapped(&err, sec,
+                      "stdout goes to the console, so stderr stays there too "
+                      "(one logger per service)");
+  } else
     p->fd2 = console(err.kind, err.path, &p->fd2_path);
-  }
   return 0;
 }
 
