@@ -29,34 +29,33 @@ enum family {
   DEATHS
 };
 
+/* The metric names are tend_service_NAME; every family is a gauge but
+   the starts, a counter. */
 static struct {
-  char const *name, *type, *help;
+  char const *name, *help;
 } const families[SVSTAT_PROM_FAMILIES] = {
-    [STATUS_OK] = {"tend_service_status_ok", "gauge",
+    [STATUS_OK] = {"status_ok",
                    "1 if svstat read the service's status, 0 if it could "
                    "not (no supervise running, unreadable status)."},
-    [UP] = {"tend_service_up", "gauge", "1 if ./run runs (state up), else 0."},
-    [WANT_UP] = {"tend_service_want_up", "gauge",
+    [UP] = {"up", "1 if ./run runs (state up), else 0."},
+    [WANT_UP] = {"want_up",
                  "1 if the service is wanted up, 0 if down or once."},
-    [NORMALLY_UP] = {"tend_service_normally_up", "gauge",
+    [NORMALLY_UP] = {"normally_up",
                      "1 if the service directory has no down file."},
-    [PAUSED] = {"tend_service_paused", "gauge",
-                "1 if the service is paused (svc -p)."},
-    [STATE_SECONDS] = {"tend_service_state_seconds", "gauge",
+    [PAUSED] = {"paused", "1 if the service is paused (svc -p)."},
+    [STATE_SECONDS] = {"state_seconds",
                        "Seconds since the service's pid last changed."},
-    [STATE_CHANGE] = {"tend_service_state_change_timestamp_seconds", "gauge",
+    [STATE_CHANGE] = {"state_change_timestamp_seconds",
                       "Unix time of the last change of the service's pid."},
-    [READY] = {"tend_service_ready", "gauge",
-               "1 if ./run is up and reported readiness, else 0."},
-    [STARTS] = {"tend_service_starts_total", "counter",
-                "Starts of ./run in this service directory."},
-    [LAST_EXIT_CODE] = {"tend_service_last_exit_code", "gauge",
+    [READY] = {"ready", "1 if ./run is up and reported readiness, else 0."},
+    [STARTS] = {"starts_total", "Starts of ./run in this service directory."},
+    [LAST_EXIT_CODE] = {"last_exit_code",
                         "Exit code of the last ./run, if it exited."},
-    [LAST_EXIT_SIGNAL] = {"tend_service_last_exit_signal", "gauge",
+    [LAST_EXIT_SIGNAL] = {"last_exit_signal",
                           "Number of the signal that killed the last ./run."},
-    [RESTART_PENDING] = {"tend_service_restart_pending_seconds", "gauge",
+    [RESTART_PENDING] = {"restart_pending_seconds",
                          "Seconds until a pending restart is due."},
-    [DEATHS] = {"tend_service_deaths", "gauge",
+    [DEATHS] = {"deaths",
                 "Deaths in a row of a ./run that did not stay up (backoff)."},
 };
 
@@ -140,12 +139,16 @@ static int value(stralloc *sa, enum family f, svstat_record const *r,
   return 1;
 }
 
+static int name(stralloc *sa, enum family f) {
+  return stralloc_cats(sa, "tend_service_") &&
+         stralloc_cats(sa, families[f].name);
+}
+
 static int header(stralloc *sa, enum family f) {
-  return stralloc_cats(sa, "# HELP ") && stralloc_cats(sa, families[f].name) &&
+  return stralloc_cats(sa, "# HELP ") && name(sa, f) &&
          stralloc_catb(sa, " ", 1) && stralloc_cats(sa, families[f].help) &&
-         stralloc_cats(sa, "\n# TYPE ") &&
-         stralloc_cats(sa, families[f].name) && stralloc_catb(sa, " ", 1) &&
-         stralloc_cats(sa, families[f].type) && stralloc_catb(sa, "\n", 1);
+         stralloc_cats(sa, "\n# TYPE ") && name(sa, f) &&
+         stralloc_cats(sa, f == STARTS ? " counter\n" : " gauge\n");
 }
 
 int svstat_prom_family(stralloc *sa, unsigned f, svstat_entry const *e,
@@ -155,8 +158,7 @@ int svstat_prom_family(stralloc *sa, unsigned f, svstat_entry const *e,
     if (e[i].skip || !has((enum family)f, &e[i].r, now)) continue;
     if (!*headed && !header(sa, (enum family)f)) return 0;
     *headed = 1;
-    if (!stralloc_cats(sa, families[f].name) ||
-        !stralloc_catb(sa, "{service=\"", 10) ||
+    if (!name(sa, (enum family)f) || !stralloc_catb(sa, "{service=\"", 10) ||
         !svstat_prom_label(sa, e[i].label, strlen(e[i].label)) ||
         !stralloc_catb(sa, "\"} ", 3) ||
         !value(sa, (enum family)f, &e[i].r, now) || !stralloc_catb(sa, "\n", 1))
