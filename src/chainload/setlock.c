@@ -27,6 +27,8 @@ int main(int argc, char **argv) {
     tend_diesys(111, "unable to open ", file);
   }
   int r;
+  /* flock(), as daemontools' setlock takes it: a lock of another kind
+     (fcntl, skalibs' fd_lock) would not exclude theirs */
   do
     r = flock(fd, LOCK_EX | (nodelay ? LOCK_NB : 0));
   while (r == -1 && errno == EINTR);

@@ -1,4 +1,5 @@
-/* errno in daemontools' words: scripts and test suites match on them. */
+/* errno in daemontools' words: scripts and test suites match on them
+   (skalibs' strerr would print libc's strerror wording instead). */
 #include <errno.h>
 #include <tend/msg.h>
 #include <tend/safeopen.h>

@@ -2,7 +2,8 @@
    On Linux the rename is an exchange (renameat2 RENAME_EXCHANGE) followed
    by the unlink of the old file: ext4 flushes a file renamed over another
    one (auto_da_alloc), which costs more than a restart; an exchange does
-   not. Readers see the old file or the new one, never a torn one. */
+   not. Readers see the old file or the new one, never a torn one.
+   skalibs' openwritenclose_suffix renames over the old file: so not it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -147,6 +147,7 @@ static int control(int svfd, char const *cmd) {
 static int lock_held(int svfd) {
   int fd = tend_open_typed(svfd, "lock", O_RDONLY, S_IFREG);
   if (fd < 0) return errno == ENOENT ? 0 : -1;
+  /* flock(), as supervise takes it (a fcntl lock would not see it) */
   int r = flock(fd, LOCK_SH | LOCK_NB);
   int e = errno;
   close(fd);

@@ -108,7 +108,8 @@ static pid_t spawn_supervise(struct service *s, int which) {
   sigfillset(&all);
   sigprocmask(SIG_SETMASK, &all, &old);
   /* the child only makes system calls, then execs: no need to copy
-     svscan's address space (as posix_spawn does it) */
+     svscan's address space (as posix_spawn does it); skalibs' cspawn,
+     over posix_spawn, could not chdir or setrlimit in the child */
   pid_t pid = vfork();
   if (pid) {
     int e = errno;

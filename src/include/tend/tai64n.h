@@ -9,6 +9,8 @@
 #define TEND_TAI64N_LEN 12
 #define TEND_TAI64N_HEXLEN 24
 
+/* Ours, not skalibs' tain: tain counts leap seconds (TAI proper), and
+   daemontools' labels, which ours must match, do not. */
 typedef struct tend_stamp {
   uint64_t sec; /* TAI64 label; 0 means "never" */
   uint32_t nsec;
