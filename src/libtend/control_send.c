@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <tend/control.h>
 #include <tend/safeopen.h>
 
@@ -24,20 +25,17 @@ static int open_fifo(char const *dir, char const *name) {
   return fd;
 }
 
-int tend_control_send(char const *dir, char const *cmd, size_t len) {
-  int fd = open_fifo(dir, "supervise/control");
+int tend_control_write(int fd, char const *cmd, size_t len) {
   if (fd < 0) return -1;
-  ssize_t w;
-  do
-    w = write(fd, cmd, len);
-  while (w < 0 && errno == EINTR);
+  size_t w = allwrite(fd, cmd, len);
   int e = errno;
   close(fd);
-  if (w != (ssize_t)len) {
-    errno = w < 0 ? e : EAGAIN;
-    return -1;
-  }
-  return 0;
+  errno = e;
+  return w < len ? -1 : 0;
+}
+
+int tend_control_send(char const *dir, char const *cmd, size_t len) {
+  return tend_control_write(open_fifo(dir, "supervise/control"), cmd, len);
 }
 
 int tend_supervise_alive(char const *dir) {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <tend/status.h>
 
 #define NEW "supervise/status.new"
@@ -38,12 +39,8 @@ int tend_status_write(tend_status const *st) {
     fd = open(NEW, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   }
   if (fd < 0) return -1;
-  ssize_t w;
-  do
-    w = write(fd, buf, sizeof buf);
-  while (w < 0 && errno == EINTR);
-  if (w != (ssize_t)sizeof buf) {
-    int e = w < 0 ? errno : ENOSPC;
+  if (allwrite(fd, buf, sizeof buf) < sizeof buf) {
+    int e = errno;
     close(fd);
     unlink(NEW);
     errno = e;

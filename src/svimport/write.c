@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <tend/msg.h>
 #include "svimport.h"
 
@@ -223,13 +224,7 @@ static void dry_run(void) {
 static void write_file(char const *rel, struct svi_file const *f) {
   int fd = openat(stage_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) die_undo("unable to create ", rel);
-  size_t done = 0;
-  while (done < f->len) {
-    ssize_t w = write(fd, f->data + done, f->len - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) die_undo("unable to write ", rel);
-    done += (size_t)w;
-  }
+  if (allwrite(fd, f->data, f->len) < f->len) die_undo("unable to write ", rel);
   if (fchmod(fd, f->mode) < 0) die_undo("unable to chmod ", rel);
   if (fsync(fd) < 0) die_undo("unable to sync ", rel);
   close(fd);

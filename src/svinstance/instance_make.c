@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <skalibs/allreadwrite.h>
 #include <tend/msg.h>
 #include "svinstance.h"
 
@@ -60,17 +61,6 @@ static size_t sh_quote(char *out, char const *s) {
   return n;
 }
 
-static int write_all(int fd, char const *buf, size_t len) {
-  while (len) {
-    ssize_t w = write(fd, buf, len);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return -1;
-    buf += w;
-    len -= (size_t)w;
-  }
-  return 0;
-}
-
 /* The run of an instance: the ID as $1 and in the environment, then the
    template's run, with the instance directory as the current directory. */
 static int write_run(int dfd, struct tmpl const *t, char const *id, int level,
@@ -97,7 +87,7 @@ static int write_run(int dfd, struct tmpl const *t, char const *id, int level,
   int fd = openat(dfd, "run",
                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
   if (fd < 0) return fail("create", path);
-  if (write_all(fd, buf, n) < 0 || fchmod(fd, 0755) < 0 || fsync(fd) < 0) {
+  if (allwrite(fd, buf, n) < n || fchmod(fd, 0755) < 0 || fsync(fd) < 0) {
     int e = errno;
     close(fd);
     errno = e;

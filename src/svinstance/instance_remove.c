@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <tend/control.h>
 #include <tend/msg.h>
 #include <tend/safeopen.h>
 #include <tend/statuswait.h>
@@ -133,14 +134,9 @@ static int open_supervise(int scanfd, char const *hidden, int level) {
 static int control(int svfd, char const *cmd) {
   int fd = tend_open_typed(svfd, "control", O_WRONLY, S_IFIFO);
   if (fd < 0) return errno == ENXIO || errno == ENOENT ? 0 : -1;
-  ssize_t w;
-  do
-    w = write(fd, cmd, strlen(cmd));
-  while (w < 0 && errno == EINTR);
-  int e = errno;
-  close(fd);
-  errno = e;
-  return w < 0 && errno != EAGAIN ? -1 : 0;
+  if (tend_control_write(fd, cmd, strlen(cmd)) < 0 && errno != EAGAIN)
+    return -1;
+  return 0;
 }
 
 /* 1 if a supervise holds supervise/lock, 0 if none does. */

@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/wait.h>
+#include <skalibs/djbunix.h>
 #include <tend/msg.h>
 #include "svprobe.h"
 
@@ -63,7 +64,7 @@ static int numeric(char const *host, probe_addr *a, char const **why) {
 
 static void __attribute__((noreturn)) getent(char const *host, int out) {
   char const *argv[] = {"getent", "ahosts", host, 0};
-  if (out != 1 && (dup2(out, 1) < 0 || close(out) < 0)) _exit(111);
+  if (fd_move(1, out) < 0) _exit(111);
   execvp(argv[0], (char *const *)argv);
   if (errno == ENOENT) execv("/usr/bin/getent", (char *const *)argv);
   _exit(errno == ENOENT ? 127 : 126);

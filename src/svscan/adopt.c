@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <skalibs/types.h>
+#include <tend/control.h>
 #include <tend/msg.h>
 #include <tend/safeopen.h>
 #include "svscan.h"
@@ -73,25 +74,15 @@ int sv_alive(char const *dir) {
   return -1;
 }
 
-static int control_to(int fd, char const *cmd, size_t len) {
-  ssize_t w;
-  if (fd < 0) return -1;
-  do
-    w = write(fd, cmd, len);
-  while (w < 0 && errno == EINTR);
-  if (w >= 0 && w != (ssize_t)len) errno = EAGAIN;
-  close_keep_errno(fd);
-  return w == (ssize_t)len ? 0 : -1;
-}
-
 int sv_control(char const *dir, char const *cmd, size_t len) {
-  return control_to(sv_open(dir, "control", O_WRONLY, S_IFIFO), cmd, len);
+  return tend_control_write(sv_open(dir, "control", O_WRONLY, S_IFIFO), cmd,
+                            len);
 }
 
 int sv_proc_control(struct service const *s, int which, char const *cmd,
                     size_t len) {
-  return control_to(proc_open(s, which, "control", O_WRONLY, S_IFIFO), cmd,
-                    len);
+  return tend_control_write(proc_open(s, which, "control", O_WRONLY, S_IFIFO),
+                            cmd, len);
 }
 
 /* NAME/supervise as supervise itself would make it: a dangling symlink

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 #include <tend/getopt.h>
 #include <tend/loop.h>
@@ -443,7 +444,7 @@ static void proc_exited(struct service *s, int which) {
 static void reap(void) {
   for (;;) {
     int ws;
-    pid_t pid = waitpid(-1, &ws, WNOHANG);
+    pid_t pid = wait_nohang(&ws);
     if (pid < 0 && errno == ECHILD) no_children = 1;
     if (pid <= 0) break;
     for (size_t i = 0; i < nsvc; i++)
@@ -667,9 +668,7 @@ static void check_main(char const *dir) {
 }
 
 static void setup(void) {
-  for (int fd = 0; fd < 3; fd++)
-    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-      tend_diesys(111, "unable to open /dev/null");
+  if (!fd_sanitize()) tend_diesys(111, "unable to open /dev/null");
   getrlimit(RLIMIT_NOFILE, &nofile_orig);
   struct rlimit raised = nofile_orig;
   raised.rlim_cur = raised.rlim_max;
