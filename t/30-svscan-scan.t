@@ -4,10 +4,7 @@
 # picked up at once, removed ones stopped.
 . "$(dirname "$0")/lib.sh"
 
-svpid() { status_field "$1" svpid 2>/dev/null; }
-alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
-ppid_of() { awk '{print $4}' "/proc/$1/stat"; }
 
 S=$T/s
 mkdir -p "$S"

@@ -3,10 +3,7 @@
 # that svscan holds open, so a logger that dies loses no line.
 . "$(dirname "$0")/lib.sh"
 
-svpid() { status_field "$1" svpid 2>/dev/null; }
-alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
-lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ] 2>/dev/null; }
 
 S=$T/s
 mkdir -p "$S"

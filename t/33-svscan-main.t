@@ -3,7 +3,6 @@
 # svscan exits with that code (128+signal if it was killed).
 . "$(dirname "$0")/lib.sh"
 
-alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
 
 S=$T/s

@@ -4,19 +4,7 @@
 # recovers each log pipe, so no line is lost.
 . "$(dirname "$0")/lib.sh"
 
-svpid() { status_field "$1" svpid 2>/dev/null; }
-alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
-lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ] 2>/dev/null; }
-# supervisors_in DIR: how many supervise processes run in DIR
-supervisors_in() {
-  n=0
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = supervise ] || continue
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] && n=$((n + 1))
-  done
-  echo $n
-}
 holds() {
   for fd in /proc/$1/fd/*; do [ "$(readlink "$fd")" = "$2" ] && return 0; done
   return 1

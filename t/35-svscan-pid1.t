@@ -6,18 +6,8 @@
 [ "$(id -u)" = 0 ] || skip_all "needs root for unshare --pid"
 unshare --pid --fork --mount-proc true 2>/dev/null || skip_all "unshare --pid does not work here"
 
-alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { [ ! -e "/proc/$1" ]; }
 children() { ps -o pid= --ppid "$1" | tr -d ' '; }
-ppid_of() { awk '{print $4}' "/proc/$1/stat"; }
-# in_dir DIR COMM: pid of the process named COMM whose cwd is DIR
-in_dir() {
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = "$2" ] || continue
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}" && return 0
-  done
-  return 1
-}
 
 S=$(cd "$T" && pwd -P)/s
 mkdir -p "$S"

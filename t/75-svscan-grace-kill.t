@@ -7,9 +7,7 @@
 # would read as -1, every process), kills nothing.
 . "$(dirname "$0")/lib.sh"
 
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
-svpid() { status_field "$1" svpid 2>/dev/null; }
 # forge DIR PID: DIR/supervise/status names PID (written as supervise
 # writes it: a new file renamed over the old one).
 forge() {
@@ -18,14 +16,6 @@ forge() {
     $(($2 >> 16 & 255)) $(($2 >> 24 & 255)))
   printf "$o" | dd of="$1/supervise/forged" bs=1 seek=12 conv=notrunc 2>/dev/null
   mv "$1/supervise/forged" "$1/supervise/status"
-}
-# in_dir DIR COMM: pid of the process named COMM whose cwd is DIR
-in_dir() {
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = "$2" ] || continue
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}" && return 0
-  done
-  return 1
 }
 
 S=$(cd "$T" && pwd -P)/s

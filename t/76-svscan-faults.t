@@ -8,7 +8,6 @@
 
 command -v prlimit >/dev/null || skip_all "no prlimit (util-linux)"
 
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 # cpu PID: user + system clock ticks PID has used
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # idle PID DESC: over one second, PID uses (almost) no CPU, and lives

@@ -11,15 +11,6 @@ getent passwd nobody >/dev/null || skip_all "no nobody account"
 public_bin setuidgid || skip_all "unable to copy the programs to /tmp"
 as_nobody() { "$PUB/setuidgid" nobody "$@"; }
 
-# supervisors_in DIR: how many supervise processes run in DIR
-supervisors_in() {
-  n=0
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = supervise ] || continue
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] && n=$((n + 1))
-  done
-  echo $n
-}
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
 S=$PUB/s

@@ -5,8 +5,6 @@
 # supervise/ and log/; remove stops and deletes, set keeps 1..N.
 . "$(dirname "$0")/lib.sh"
 
-svpid() { status_field "$1" svpid 2>/dev/null; }
-alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
 has() { grep -q "$2" "$1" 2>/dev/null; }
 

@@ -6,7 +6,6 @@
 
 # gone: no such process, or only its zombie (its parent has not reaped it)
 gone() { ! [ -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
-ms() { echo $(($(date +%s%N) / 1000000)); }
 S=$T/s
 mkdir -p "$S"
 # a fresh service each time: no status file left from the last svscan

@@ -239,3 +239,25 @@ gone() { ! kill -0 "$1" 2>/dev/null; }
 # has_pid DIR: a nonzero pid in the status file.
 has_pid() { pid_changed "$1" 0; }
 no_pid() { [ "$(status_pid "$1" 2>/dev/null)" = 0 ]; }
+
+# Processes as svscan's tests see them, through /proc.
+# alive PID: the process exists and is no zombie.
+alive() { [ -n "$1" ] && [ "$1" != 0 ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+# svpid DIR: the pid of the supervise that wrote DIR/supervise/status.
+svpid() { status_field "$1" svpid 2>/dev/null; }
+ppid_of() { awk '{print $4}' "/proc/$1/stat"; }
+# lines FILE N: FILE has N lines or more.
+lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ] 2>/dev/null; }
+# ms: now, in milliseconds.
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# pids_in DIR COMM: the pids of the processes named COMM whose cwd is DIR.
+pids_in() {
+  for _p in /proc/[0-9]*; do
+    [ "$(cat "$_p/comm" 2>/dev/null)" = "$2" ] || continue
+    [ "$(readlink "$_p/cwd" 2>/dev/null)" = "$1" ] && echo "${_p#/proc/}"
+  done
+}
+# in_dir DIR COMM: the first of them; false if there is none.
+in_dir() { pids_in "$1" "$2" | head -n 1 | grep .; }
+# supervisors_in DIR: how many supervise processes run in DIR.
+supervisors_in() { pids_in "$1" supervise | wc -l | tr -d ' '; }
