@@ -5,24 +5,14 @@
 # be FIFOs (anything else is replaced); the old status is read only from a
 # regular file; the lock is never opened through a symlink.
 . "$(dirname "$0")/lib.sh"
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # children PID: the children of PID (the service, for a supervise).
 children() { tr -d ' \n' <"/proc/$1/task/$1/children"; }
-# spin_window PID: CPU ticks PID uses in 2 seconds (a window for a busy
-# loop to show, not a wait for anything).
-spin_window() {
-  _t0=$(cpu "$1")
-  sleep 2
-  echo $(($(cpu "$1") - _t0))
-}
 
 # A directory at status.new: every write fails until it is removed.
 S=$T/blocked
 mkservice "$S" "exec sleep 1000"
-spawn "$BIN/supervise" "$S" 2>"$T/blocked.err"
-SUP=$SPAWNED
-waitfor 5 has_pid "$S"
-old=$(status_pid "$S")
+start_supervise "$S" "$T/blocked.err"
+old=$pid
 mkdir "$S/supervise/status.new"
 "$BIN/svc" -k "$S"
 restarted() { c=$(children "$SUP") && [ -n "$c" ] && [ "$c" != "$old" ]; }

@@ -12,14 +12,6 @@ if [ -z "${TEND_T74_NS:-}" ] && command -v unshare >/dev/null 2>&1 &&
 fi
 . "$(dirname "$0")/lib.sh"
 command -v prlimit >/dev/null || skip_all "prlimit (util-linux) is not installed"
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# spin_window PID: CPU ticks PID uses in 2 seconds (a window for a busy
-# loop to show, not a wait for anything).
-spin_window() {
-  _t0=$(cpu "$1")
-  sleep 2
-  echo $(($(cpu "$1") - _t0))
-}
 # small_fs DIR SIZE: a tmpfs of SIZE at DIR; on failure, why it failed in
 # $why.
 MOUNTS=""
@@ -33,22 +25,26 @@ small_fs() {
 }
 trap 'for m in $MOUNTS; do umount -l "$m" 2>/dev/null; done; cleanup' EXIT
 down() { [ "$(status_field "$1" state)" = 0 ] && no_pid "$1"; }
+# stop_unwritable DIR ERR WHAT REASON [WHILE]: svc -d stops the service of
+# DIR (pid $pid) though its status cannot be written (the check named
+# after WHAT), supervise says why (REASON) in ERR, and does not spin
+# (WHILE: the rest of that check's name).
+stop_unwritable() {
+  "$BIN/svc" -d "$1"
+  ok "$3: svc -d stops the service all the same" waitfor 5 gone "$pid"
+  ok "the failed status write is reported, with the reason" waitfor 5 grep -qx \
+    "supervise: warning: unable to write $1/supervise/status: $4" "$2"
+  ticks=$(spin_window "$SUP")
+  ok "supervise does not spin${5:-} (cpu ticks in 2 s: $ticks)" [ "$ticks" -lt 20 ]
+}
 
 # A full disk: the stop happens, the status waits for room.
 if small_fs "$T/full" 256k; then
   S=$T/full/svc
   mkservice "$S" "exec sleep 1000"
-  spawn "$BIN/supervise" "$S" 2>"$T/full.err"
-  SUP=$SPAWNED
-  waitfor 5 has_pid "$S"
-  pid=$(status_pid "$S")
+  start_supervise "$S" "$T/full.err"
   dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null
-  "$BIN/svc" -d "$S"
-  ok "full disk: svc -d stops the service all the same" waitfor 5 gone "$pid"
-  ok "the failed status write is reported, with the reason" waitfor 5 grep -qx \
-    "supervise: warning: unable to write $S/supervise/status: out of disk space" "$T/full.err"
-  ticks=$(spin_window "$SUP")
-  ok "supervise does not spin while the disk is full (cpu ticks in 2 s: $ticks)" [ "$ticks" -lt 20 ]
+  stop_unwritable "$S" "$T/full.err" "full disk" "out of disk space" " while the disk is full"
   is "$(stat -c %s "$S/supervise/status")" 80 "the old status is left whole (80 bytes)"
   ok "supervise is still running" kill -0 "$SUP"
   rm -f "$T/full/filler"
@@ -65,20 +61,12 @@ fi
 # status is written once an fd is free again.
 S=$T/nofd
 mkservice "$S" "exec sleep 1000"
-spawn "$BIN/supervise" "$S" 2>"$T/nofd.err"
-SUP=$SPAWNED
-waitfor 5 has_pid "$S"
-pid=$(status_pid "$S")
+start_supervise "$S" "$T/nofd.err"
 free=0
 while [ -e "/proc/$SUP/fd/$free" ]; do free=$((free + 1)); done
 soft=$(prlimit --pid "$SUP" --nofile --output SOFT --noheadings | tr -d ' ')
 prlimit --pid "$SUP" --nofile="$free":
-"$BIN/svc" -d "$S"
-ok "no fd left: svc -d stops the service all the same" waitfor 5 gone "$pid"
-ok "the failed status write is reported, with the reason" waitfor 5 grep -qx \
-  "supervise: warning: unable to write $S/supervise/status: process cannot open more files" "$T/nofd.err"
-ticks=$(spin_window "$SUP")
-ok "supervise does not spin without fds (cpu ticks in 2 s: $ticks)" [ "$ticks" -lt 20 ]
+stop_unwritable "$S" "$T/nofd.err" "no fd left" "process cannot open more files" " without fds"
 ok "supervise is still running" kill -0 "$SUP"
 prlimit --pid "$SUP" --nofile="$soft":
 ok "once fds are free, the status says down" waitfor 5 down "$S"
@@ -133,18 +121,10 @@ fi
 if small_fs "$T/rw" 256k; then
   R=$T/rw/svc
   mkservice "$R" "exec sleep 1000"
-  spawn "$BIN/supervise" "$R" 2>"$T/rw.err"
-  SUP=$SPAWNED
-  waitfor 5 has_pid "$R"
-  pid=$(status_pid "$R")
+  start_supervise "$R" "$T/rw.err"
   ok "the file system can be remounted read-only under a running supervise" \
     mount -o remount,ro "$T/rw"
-  "$BIN/svc" -d "$R"
-  ok "read-only: svc -d stops the service all the same" waitfor 5 gone "$pid"
-  ok "the failed status write is reported, with the reason" waitfor 5 grep -qx \
-    "supervise: warning: unable to write $R/supervise/status: read-only file system" "$T/rw.err"
-  ticks=$(spin_window "$SUP")
-  ok "supervise does not spin (cpu ticks in 2 s: $ticks)" [ "$ticks" -lt 20 ]
+  stop_unwritable "$R" "$T/rw.err" "read-only" "read-only file system"
   mount -o remount,rw "$T/rw"
   ok "once writable again, the status says down" waitfor 5 down "$R"
   "$BIN/svc" -x "$R"

@@ -8,8 +8,6 @@
 
 command -v prlimit >/dev/null || skip_all "no prlimit (util-linux)"
 
-# cpu PID: user + system clock ticks PID has used
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # idle PID DESC: over one second, PID uses (almost) no CPU, and lives
 idle() {
   before=$(cpu "$1")

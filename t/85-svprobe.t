@@ -158,14 +158,19 @@ is "$(bounded "http://127.0.0.1:$port_flood/")" "0:" \
   "http: without -c the status line is enough: the endless body is not read"
 
 # A full listen queue: connections wait (TCP) or are refused at once (unix).
+# fill_queue ARGS...: probes ARGS with -T 1000, at most 4 times, until one
+# is unhealthy; its answer in last, the healthy ones before it counted in n.
+fill_queue() {
+  n=0
+  last=
+  while [ $n -lt 4 ]; do
+    last=$(bounded -T 1000 "$@")
+    case $last in 1:*) break ;; esac
+    n=$((n + 1))
+  done
+}
 server backlog backlog
-n=0
-last=
-while [ $n -lt 4 ]; do
-  last=$(bounded -T 1000 tcp "127.0.0.1:$port_backlog")
-  case $last in 1:*) break ;; esac
-  n=$((n + 1))
-done
+fill_queue tcp "127.0.0.1:$port_backlog"
 is "$last" "1:svprobe: tcp 127.0.0.1:$port_backlog: timed out connecting" \
   "tcp: a connection the server never completes times out (after filling its queue of $n)"
 
@@ -178,12 +183,7 @@ is "$(probe unix "$T/nothing.sock")" "1:svprobe: unix $T/nothing.sock: file does
 is "$(probe unix "$T/plain")" "1:svprobe: unix $T/plain: connection refused" \
   "unix: a file that is not a listening socket is unhealthy"
 server qsock -u "$T/full.sock" backlog
-n=0
-while [ $n -lt 4 ]; do
-  last=$(bounded -T 1000 unix "$T/full.sock")
-  case $last in 1:*) break ;; esac
-  n=$((n + 1))
-done
+fill_queue unix "$T/full.sock"
 is "$last" "1:svprobe: unix $T/full.sock: listen queue full" \
   "unix: a full listen queue is unhealthy at once"
 

@@ -32,47 +32,30 @@ for n, line in enumerate(data[:-1].split("\n"), 1):
 # field N KEY: the value of KEY in object N of $T/flat
 field() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k { sub(/^[^ ]* [^ ]* /, ""); print; exit }' "$T/flat"; }
 
-up=$T/up
-mkservice "$up" "exec sleep 1000"
-spawn "$BIN/supervise" "$up"
-
-down=$T/down
-mkservice "$down" "exec sleep 1000"
-touch "$down/down"
-spawn "$BIN/supervise" "$down"
-
-notready=$T/notready
-mkservice "$notready" "exec sleep 1000"
-echo 3 >"$notready/notification-fd"
-spawn "$BIN/supervise" "$notready"
-
-ready=$T/ready
-mkservice "$ready" "echo >&3; exec sleep 1000"
-echo 3 >"$ready/notification-fd"
-spawn "$BIN/supervise" "$ready"
-
-paused=$T/paused
-mkservice "$paused" "exec sleep 1000"
-spawn "$BIN/supervise" "$paused"
-
-crash=$T/crash
-mkservice "$crash" "exit 3"
-echo 60000 >"$crash/restart-delay"
-spawn "$BIN/supervise" "$crash"
-
-stopped=$T/stopped
-mkservice "$stopped" "exec sleep 1000"
-spawn "$BIN/supervise" "$stopped"
-
-logged=$T/logged
-mkservice "$logged" "exec sleep 1000"
+# service NAME BODY [FILE=TEXT...]: $T/NAME runs BODY, has those files (an
+# empty TEXT: an empty file), and its own supervise.
+service() {
+  _d=$T/$1
+  mkservice "$_d" "$2"
+  shift 2
+  for _f; do
+    if [ -n "${_f#*=}" ]; then echo "${_f#*=}" >"$_d/${_f%%=*}"; else : >"$_d/${_f%%=*}"; fi
+  done
+  spawn "$BIN/supervise" "$_d"
+}
+up=$T/up down=$T/down notready=$T/notready ready=$T/ready paused=$T/paused
+crash=$T/crash stopped=$T/stopped logged=$T/logged dead=$T/dead
+service up "exec sleep 1000"
+service down "exec sleep 1000" down=
+service notready "exec sleep 1000" notification-fd=3
+service ready "echo >&3; exec sleep 1000" notification-fd=3
+service paused "exec sleep 1000"
+service crash "exit 3" restart-delay=60000
+service stopped "exec sleep 1000"
 mkservice "$logged/log" "exec sleep 1000"
-spawn "$BIN/supervise" "$logged"
+service logged "exec sleep 1000"
 spawn "$BIN/supervise" "$logged/log"
-
-dead=$T/dead
-mkservice "$dead" "exec sleep 1000"
-spawn "$BIN/supervise" "$dead"
+service dead "exec sleep 1000"
 deadsup=$SPAWNED
 
 mkdir "$T/never"

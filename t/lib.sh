@@ -261,3 +261,22 @@ pids_in() {
 in_dir() { pids_in "$1" "$2" | head -n 1 | grep .; }
 # supervisors_in DIR: how many supervise processes run in DIR.
 supervisors_in() { pids_in "$1" supervise | wc -l | tr -d ' '; }
+
+# cpu PID: user + system clock ticks PID has used.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# spin_window PID: CPU ticks PID uses in 2 seconds (a window for a busy
+# loop to show, not a wait for anything).
+spin_window() {
+  _t0=$(cpu "$1")
+  sleep 2
+  echo $(($(cpu "$1") - _t0))
+}
+
+# start_supervise DIR ERR: a supervise for DIR, its stderr to ERR and its
+# pid in SUP; once ./run runs (within 5 s), the service's pid in pid.
+start_supervise() {
+  spawn "$BIN/supervise" "$1" 2>"$2"
+  SUP=$SPAWNED
+  waitfor 5 has_pid "$1"
+  pid=$(status_pid "$1")
+}
