@@ -189,8 +189,9 @@ static int unix_bind(int fd, struct socketfile_entry const *e) {
     int r = connect(probe, &e->addr.sa, e->addrlen);
     int err = errno;
     close(probe);
-    if (r == 0 || err != ECONNREFUSED)
+    if (r == 0 || err == EAGAIN)
       return say(e, "another process listens on the path: left alone"), -1;
+    if (err != ECONNREFUSED) return errno = err, say(e, 0), -1;
     /* the same inode still: not a symlink put there since */
     if (lstat(path, &again) < 0 || again.st_ino != s.st_ino ||
         again.st_dev != s.st_dev || unlink(path) < 0)
