@@ -3,7 +3,8 @@
    listen_serve). The first reply from each pid is appended to OUT as
    "PID NANOSECONDS" (CLOCK_REALTIME). At the end, stdout gets "ok N",
    "refused N" (connect said ECONNREFUSED: nothing listened) and "failed
-   N" (a reset, a timeout, an empty reply), one a line. Used by t/95 and
+   N" (a reset, a timeout, an empty reply), one a line, counted from the
+   first reply on (before it the service was not up yet). Used by t/95 and
    bench/socket.sh (self-contained: the bench compiles it alone). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,9 +49,9 @@ int main(int argc, char **argv) {
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
       if (errno == ECONNREFUSED)
-        refused++;
+        refused += last != 0;
       else if (errno != EINTR)
-        failed++;
+        failed += last != 0;
     } else {
       char buf[32];
       size_t got = 0;
@@ -61,7 +62,7 @@ int main(int argc, char **argv) {
       buf[got] = 0;
       long pid = got > 1 && buf[got - 1] == '\n' ? atol(buf) : 0;
       if (!pid)
-        failed += !stop; /* a read cut short by TERM is no failure */
+        failed += !stop && last; /* a read cut short by TERM: no failure */
       else {
         ok++;
         if (pid != last) {
