@@ -146,6 +146,7 @@ for k in $KINDS; do
     "$BENCH_TMP/t0" "$d.seen")
   # shellcheck disable=SC2086
   med=$(median $lat)
+  # shellcheck disable=SC2086
   p90=$(printf '%s\n' $lat | sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.9 + 0.999); if (i < 1) i = 1; print a[i] }')
   printf '%-12s %8s %8s %8s %9s %14s %11s\n' "$name" "$N" \
     "$(sed -n 's/^refused //p' "$d.counts")" "$(sed -n 's/^failed //p' "$d.counts")" \

@@ -161,8 +161,9 @@ static void say_exec_failure(char const *name) {
 
 /* In the child, between vfork and exec: the service starts in its own
    session with an empty signal mask, default dispositions, and no fd of
-   ours beyond 0-2 (and the readiness pipe, on the fd it asked for). It
-   shares our memory until it execs, so it writes to none of it. */
+   ours beyond 0-2 (and the readiness pipe, on the fd it asked for, and
+   ./run's sockets). It shares our memory until it execs, so it writes to
+   none of it (but LISTEN_PID's digits: see socket.c). */
 void exec_child(char *const argv[], char *const envp[], int notify_w,
                 int notify_at) {
   default_signals();
