@@ -19,7 +19,10 @@
 # "restart to first reply". Restarts of a kind are at least
 # BENCH_MINAGE_MS (1200) apart (from the first reply of its server), so
 # no supervisor's one-second throttle is measured. Refusals count from
-# each client's first reply on (before it, the service was not up yet). Ports BENCH_PORT (47310) and the next three.
+# each client's first reply on (before it, the service was not up yet).
+# Ports BENCH_PORT (23110) and the next three: below the ephemeral range
+# (net.ipv4.ip_local_port_range), or a client's own port, taken during a
+# restart, would keep a server from binding its own.
 # Printed per kind: restarts, refused, failed, answered, and the median
 # and p90 of restart-to-first-reply in ms (the client's 0.5 ms pause
 # bounds its resolution for the kinds that refuse).
@@ -27,7 +30,7 @@
 . "$(dirname "$0")/lib.sh"
 N=${BENCH_RESTARTS:-100}
 MINAGE=${BENCH_MINAGE_MS:-1200}
-PORT=${BENCH_PORT:-47310}
+PORT=${BENCH_PORT:-23110}
 : "${TEND_BIN:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
 HELPERS=$(cd "$(dirname "$0")/../t/helpers" && pwd)
 SERVE=$BENCH_TMP/listen_serve
