@@ -151,6 +151,8 @@ for k in $KINDS; do
   med=$(median $lat)
   # shellcheck disable=SC2086
   p90=$(printf '%s\n' $lat | sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.9 + 0.999); if (i < 1) i = 1; print a[i] }')
+  med=$(printf '%.1f' "$med")
+  p90=$(printf '%.1f' "$p90")
   printf '%-12s %8s %8s %8s %9s %14s %11s\n' "$name" "$N" \
     "$(sed -n 's/^refused //p' "$d.counts")" "$(sed -n 's/^failed //p' "$d.counts")" \
     "$(sed -n 's/^ok //p' "$d.counts")" "$med" "$p90"

@@ -22,6 +22,8 @@ for fd in range(3, 3 + int(os.environ.get("LISTEN_FDS", "0"))):
     s = socket.socket(fileno=fd)
     acc = s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
     out.write("fd%d=%s %s %s\n" % (fd, s.type.name, s.getsockname(), acc))
+    if s.family == socket.AF_INET6:
+        out.write("v6only=%d\n" % s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
     s.detach()
 out.write("inheritable=%s\n" % " ".join(
     str(fd) for fd in range(3, 64) if fd not in (out.fileno(),) and
@@ -36,17 +38,25 @@ S=$T/look
 mkservice "$S" "exec python3 $T/look.py $T/look.out"
 printf '%s\n' "# the web server" "tcp 127.0.0.1:$P1 name=web" "" \
   "udp 127.0.0.1:$P2" "  unix $T/look.sock 660 nobody name=admin" >"$S/socket"
+# and [::1] where there is IPv6: an IPv6 socket is IPv6 only
+v6= v6names= v6fds=
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+  echo "tcp [::1]:$P1 name=web6" >>"$S/socket"
+  v6=$(printf "\nfd6=SOCK_STREAM ('::1', %s, 0, 0) 1\nv6only=1" "$P1")
+  v6names=:web6
+  v6fds=" 6"
+fi
 LISTEN_FDS=9 LISTEN_PID=1 LISTEN_FDNAMES=x sup "$S"
 waitfor 30 test -s "$T/look.out"
 waitfor 30 grep -q "^inheritable=" "$T/look.out"
 got=$(sed '/^pid=/d' "$T/look.out")
-is "$got" "LISTEN_FDS=3
+is "$got" "LISTEN_FDS=$((3 + ${#v6fds} / 2))
 LISTEN_PID=$(sed -n 's/^pid=//p' "$T/look.out")
-LISTEN_FDNAMES=web:unknown:admin
+LISTEN_FDNAMES=web:unknown:admin$v6names
 fd3=SOCK_STREAM ('127.0.0.1', $P1) 1
 fd4=SOCK_DGRAM ('127.0.0.1', $P2) 0
-fd5=SOCK_STREAM $T/look.sock 1
-inheritable=3 4 5" "./run gets fds 3-5 in file order, LISTEN_PID its own pid, the names, no inherited LISTEN_*"
+fd5=SOCK_STREAM $T/look.sock 1$v6
+inheritable=3 4 5$v6fds" "./run gets fds 3-5 in file order, LISTEN_PID its own pid, the names, no inherited LISTEN_*"
 is "$(stat -c '%A %U' "$T/look.sock")" "srw-rw---- nobody" "the unix socket has its MODE and OWNER"
 
 # Neither ./finish nor ./check get the sockets or LISTEN_*.
