@@ -161,8 +161,9 @@ static void say_exec_failure(char const *name) {
 
 /* In the child, between vfork and exec: the service starts in its own
    session with an empty signal mask, default dispositions, and no fd of
-   ours beyond 0-2 (and the readiness pipe, on the fd it asked for). It
-   shares our memory until it execs, so it writes to none of it. */
+   ours beyond 0-2 (and the readiness pipe, on the fd it asked for, and
+   ./run's sockets). It shares our memory until it execs, so it writes to
+   none of it (but LISTEN_PID's digits: see socket.c). */
 void exec_child(char *const argv[], char *const envp[], int notify_w,
                 int notify_at) {
   default_signals();
@@ -173,6 +174,7 @@ void exec_child(char *const argv[], char *const envp[], int notify_w,
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     for (int fd = 3; fd < 1024; fd++)
       fcntl(fd, F_SETFD, FD_CLOEXEC);
+  notify_w = sockets_child(envp, notify_w); /* ./run's: fds 3, 4, ... */
   if (notify_w >= 0) {
     if (notify_w == notify_at)
       fcntl(notify_at, F_SETFD, 0);
@@ -188,17 +190,20 @@ void exec_child(char *const argv[], char *const envp[], int notify_w,
    vfork we sleep only until the child has exec'd, and neither side copies
    a page: the restart path is as short as the kernel allows. The child's
    environment is ours, less any NOTIFY_SOCKET we inherited (one from a
-   supervisor above us), plus our own when the service asked for it. */
+   supervisor above us), plus our own when the service asked for it, and
+   none of the LISTEN_* of sd_listen_fds(3) but ./run's own (socket.c). */
 static pid_t spawn(char *const argv[], int notify_w, int notify_at,
-                   int with_socket) {
+                   int with_socket, int is_run) {
   size_t n = 0;
   while (environ[n])
     n++;
-  char *envp[n + 2];
+  char *envp[n + 5];
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
-    if (strncmp(environ[i], "NOTIFY_SOCKET=", 14)) envp[k++] = environ[i];
+    if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) && !sockets_var(environ[i]))
+      envp[k++] = environ[i];
   if (with_socket) envp[k++] = notify_env;
+  if (is_run) k = sockets_env(envp, k);
   envp[k] = 0;
   sigset_t all, old;
   sigfillset(&all);
@@ -314,6 +319,10 @@ static void start_run(void) {
                 "/notification-fd: not a number from 3 to 1023");
     r = 0;
   }
+  if (!sockets_open(r ? (int)nfd : -1)) { /* said why; tried again later */
+    schedule_restart(next_delay(0));
+    return;
+  }
   if (r && pipe2(notify, O_CLOEXEC) < 0) {
     tend_warnsys("unable to create the readiness pipe for ", dir, "/run");
     schedule_restart(RETRY_MS);
@@ -331,7 +340,7 @@ static void start_run(void) {
       return;
     }
   }
-  pid_t pid = spawn(argv, r ? notify[1] : -1, (int)nfd, with_socket);
+  pid_t pid = spawn(argv, r ? notify[1] : -1, (int)nfd, with_socket, 1);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/run");
     if (r) close(notify[0]), close(notify[1]);
@@ -391,7 +400,7 @@ static void start_finish(void) {
   code[int_fmt(code, ws >= 0 && WIFEXITED(ws) ? WEXITSTATUS(ws) : -1)] = 0;
   sig[int_fmt(sig, ws >= 0 && WIFSIGNALED(ws) ? WTERMSIG(ws) : 0)] = 0;
   char *const argv[] = {"./finish", code, sig, 0};
-  pid_t pid = spawn(argv, -1, -1, 0);
+  pid_t pid = spawn(argv, -1, -1, 0, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/finish");
     service_down();
@@ -537,7 +546,7 @@ static void start_check(void) {
   static char *const argv[] = {"./check", 0};
   due[CHECK] = NEVER;
   if (access("check", X_OK) < 0) return;
-  pid_t pid = spawn(argv, -1, -1, 0);
+  pid_t pid = spawn(argv, -1, -1, 0, 0);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/check");
     due[CHECK] = tend_clock_ms() + 1000;

@@ -4,6 +4,7 @@
 #ifndef SUPERVISE_H
 #define SUPERVISE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <tend/status.h>
@@ -55,6 +56,19 @@ extern void tree_reaped(pid_t pid);
 /* notify.c: systemd's NOTIFY_SOCKET protocol. */
 extern int notify_socket_open(char *env, unsigned envlen);
 extern int notify_socket_ready(int fd, pid_t leader);
+
+/* socket.c: the sockets of DIR/socket (socketfile.h), made once and held.
+   sockets_open reads the file the first time, then makes each socket not
+   made yet; 1 if all are there (or there are none), 0 after saying what
+   failed, also if NOTIFY_AT (-1: none) is one of their fds. sockets_var
+   is 1 for a LISTEN_* variable (never passed on from our environment);
+   sockets_env adds ours to ENVP at K and returns the new K; sockets_child,
+   in the vfork child, puts the sockets on fds 3, 4, ... if ENVP is the one
+   sockets_env filled, and returns where NOTIFY_W went. */
+extern int sockets_open(int notify_at);
+extern int sockets_var(char const *var);
+extern size_t sockets_env(char **envp, size_t k);
+extern int sockets_child(char *const envp[], int notify_w);
 
 /* adopt.c: 1 if PID is the process a previous supervise started at
    STARTED_UNIX (seconds) in its own session; 0 if PID is gone but its

@@ -1,0 +1,2 @@
+FUZZERS += socketfile
+socketfile_FUZZ_SRCS = src/supervise/socketfile.c
