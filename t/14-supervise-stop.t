@@ -5,9 +5,10 @@ state() { status_field "$1" state; }
 
 # A service that ignores TERM is killed after timeout-kill.
 S=$T/stubborn
-mkservice "$S" "trap '' TERM; while :; do sleep 0.05; done"
+mkservice "$S" "trap '' TERM; : >$T/stubborn.trapped; while :; do sleep 0.05; done"
 echo 300 >"$S/timeout-kill"
 spawn "$BIN/supervise" "$S"
+waitfor 5 test -e "$T/stubborn.trapped" # the trap is set before the stop
 waitfor 5 has_pid "$S"
 pid=$(status_pid "$S")
 "$BIN/svc" -d "$S"
@@ -17,9 +18,10 @@ is "$(status_field "$S" lastwait)" 9 "it was KILLed (wait status 9)"
 
 # down-signal names the stop signal.
 D=$T/hup
-mkservice "$D" "trap 'echo got HUP >$T/hup.log; exit 0' HUP; while :; do sleep 0.05; done"
+mkservice "$D" "trap 'echo got HUP >$T/hup.log; exit 0' HUP; : >$T/hup.trapped; while :; do sleep 0.05; done"
 echo HUP >"$D/down-signal"
 spawn "$BIN/supervise" "$D"
+waitfor 5 test -e "$T/hup.trapped" # the trap is set before the stop
 waitfor 5 has_pid "$D"
 "$BIN/svc" -d "$D"
 ok "down-signal HUP: svc -d sends HUP" waitfor 5 grep -q "got HUP" "$T/hup.log"
@@ -55,12 +57,13 @@ ok "and the service is down" waitfor 5 no_pid "$F"
 
 # The service counts as down only when its whole tree is gone.
 L=$T/leftover
-mkservice "$L" "(trap '' TERM; exec sleep 1000) &
+mkservice "$L" "(trap '' TERM; : >$T/left.trapped; exec sleep 1000) &
 echo \$! >$T/left
 exec sleep 1000"
 echo 1500 >"$L/timeout-kill"
 spawn "$BIN/supervise" "$L"
 waitfor 5 test -s "$T/left"
+waitfor 5 test -e "$T/left.trapped"
 main=$(status_pid "$L")
 left=$(cat "$T/left")
 "$BIN/svc" -d "$L"
@@ -78,8 +81,9 @@ is "$(state "$L")" 0 "state 0 (down)"
 
 # svc -k at any time.
 K=$T/kill
-mkservice "$K" "trap '' TERM; exec sleep 1000"
+mkservice "$K" "trap '' TERM; : >$T/kill.trapped; exec sleep 1000"
 spawn "$BIN/supervise" "$K"
+waitfor 5 test -e "$T/kill.trapped"
 waitfor 5 has_pid "$K"
 kp=$(status_pid "$K")
 "$BIN/svc" -d "$K"

@@ -63,7 +63,7 @@ ok "and that process is left alone" kill -0 "$other"
 # Killed in the middle of a stop: what is left of the old tree is stopped
 # before a new ./run starts.
 L=$T/leftover
-mkservice "$L" "(trap '' TERM; exec sleep 4343) &
+mkservice "$L" "(trap '' TERM; : >$T/left.trapped; exec sleep 4343) &
 echo \$! >$T/left
 exec sleep 1000"
 echo 500 >"$L/timeout-kill"
@@ -71,6 +71,7 @@ echo 30000 >"$L/restart-delay"
 spawn "$BIN/supervise" "$L"
 SUP=$SPAWNED
 waitfor 5 test -s "$T/left"
+waitfor 5 test -e "$T/left.trapped"
 left=$(cat "$T/left")
 main=$(status_pid "$L")
 kill -STOP "$SUP" # freeze it right after it sends the stop

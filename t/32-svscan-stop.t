@@ -40,11 +40,11 @@ ok "the stop takes as long as the slowest service, not more" test "$elapsed" -lt
 # A service that ignores TERM: KILL after the grace time (-g 1).
 rm -rf "$S" "$T/out"
 mkdir -p "$S"
-mkservice "$S/stubborn" 'trap "" TERM; while :; do sleep 0.05; done'
+mkservice "$S/stubborn" 'trap "" TERM; : >trapped; while :; do sleep 0.05; done'
 mkservice "$S/app" 'exec sleep 1000'
 spawn "$BIN/svscan" -g 1 "$S" 2>"$T/err"
 scan=$SPAWNED
-waitfor 5 has_pid "$S/stubborn"
+waitfor 5 test -e "$S/stubborn/trapped"
 waitfor 5 has_pid "$S/app"
 stubborn=$(status_pid "$S/stubborn")
 t0=$(ms)

@@ -31,10 +31,11 @@ waitfor 5 gone "$SUP"
 
 # timeout-kill 9223372036854775807 (ms), meant as never: it killed at once.
 K=$T/kill
-mkservice "$K" "trap '' TERM; while :; do sleep 0.05; done"
+mkservice "$K" "trap '' TERM; : >$T/kill.trapped; while :; do sleep 0.05; done"
 echo 9223372036854775807 >"$K/timeout-kill"
 spawn "$BIN/supervise" "$K" 2>"$T/kill.err"
 SUP=$SPAWNED
+waitfor 5 test -e "$T/kill.trapped"
 waitfor 5 has_pid "$K"
 pid=$(status_pid "$K")
 "$BIN/svc" -d "$K"
@@ -83,11 +84,12 @@ ok "and exits on svc -x" waitfor 5 gone "$SUP"
 # supervise does not hang in open(): the default is used. A symlink to a
 # regular file is followed (doc/servicedir.md).
 L=$T/symlink
-mkservice "$L" "trap 'echo got TERM >$T/symlink.log; exit 0' TERM; while :; do sleep 0.05; done"
+mkservice "$L" "trap 'echo got TERM >$T/symlink.log; exit 0' TERM; : >$T/symlink.trapped; while :; do sleep 0.05; done"
 mkfifo "$T/hup"
 ln -s "$T/hup" "$L/down-signal"
 spawn "$BIN/supervise" "$L" 2>"$T/symlink.err"
 SUP=$SPAWNED
+waitfor 5 test -e "$T/symlink.trapped"
 waitfor 5 has_pid "$L"
 "$BIN/svc" -d "$L"
 ok "a down-signal that leads to a FIFO is not read: TERM is sent" waitfor 5 grep -q "got TERM" "$T/symlink.log"

@@ -146,8 +146,9 @@ svinstance set "$S/worker@" 0
 is "$(svinstance list "$S/worker@" | sed 's|.*@||' | tr '\n' ' ')" "blue " "set 0 removes them all"
 
 # --- a stop cut short by -T, finished by the next remove --------------------
-mkservice "$S/stubborn@" "trap '' TERM; exec sleep 1000"
+mkservice "$S/stubborn@" "trap '' TERM; : >trapped; exec sleep 1000"
 svinstance add "$S/stubborn@" 1
+waitfor 3 test -e "$S/stubborn@1/trapped"
 waitfor 3 has_pid "$S/stubborn@1"
 svinstance -T 300 remove "$S/stubborn@" 1 2>"$T/msg"
 is "$?" 111 "a stop that outlasts -T fails"
