@@ -3,7 +3,6 @@
 # at a time, never holding supervise up; events wait in a bounded queue.
 . "$(dirname "$0")/lib.sh"
 starts() { od -An -tu4 --endian=big -j 24 -N4 "$1/supervise/status" | tr -d ' '; }
-lines() { [ "$(wc -l <"$1" 2>/dev/null)" -ge "$2" ]; }
 events() { cut -d' ' -f1 "$1" | tr '\n' ' '; }
 
 # 1. Each event, in order, with its environment: up, ready (notification-fd),
@@ -151,4 +150,29 @@ ready
 check-failed 7
 down 15
 gave-up " "check-failed (with the check's exit code), down, then gave-up"
+
+# 7. A run that says it is ready and exits at once: supervise may see the
+# exit first (its SIGCHLD is handled before the readiness pipe); the
+# readiness still counts. supervise is stopped while ./run writes its
+# newline and exits, so that both are waiting when it goes on.
+R=$T/quick
+mkservice "$R" "while [ ! -e $T/quick.go ]; do sleep 0.01; done
+echo >&3
+exit 3"
+echo 3 >"$R/notification-fd"
+echo 60000 >"$R/restart-delay"
+printf '#!/bin/sh\necho "$1" >>%s\n' "$T/quick.log" >"$R/alert"
+chmod +x "$R/alert"
+spawn "$BIN/supervise" "$R" 2>/dev/null
+qsup=$SPAWNED
+waitfor 10 lines "$T/quick.log" 1
+waitfor 5 has_pid "$R"
+qrun=$(status_pid "$R")
+zombie() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+kill -STOP "$qsup"
+touch "$T/quick.go"
+ok "./run wrote its newline and exited while supervise was stopped" waitfor 5 zombie "$qrun"
+kill -CONT "$qsup"
+ok "the exit is alerted" waitfor 10 lines "$T/quick.log" 4
+is "$(events "$T/quick.log")" "up ready crash backoff " "the readiness before the exit is not lost: up ready crash backoff"
 done_testing

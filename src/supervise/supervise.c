@@ -475,7 +475,14 @@ static void cleanup_or_finish(void) {
   due[SWEEP] = tend_clock_ms() + SWEEP_MS;
 }
 
+static void handle_notify_fd(void);
+static void handle_notify_socket(void);
+
 static void run_exited(int wstatus) {
+  /* a readiness said just before the exit counts, whichever of the two
+     the loop saw first */
+  if (notify_fd >= 0) handle_notify_fd();
+  if (notify_sock >= 0) handle_notify_socket();
   int64_t ran = tend_clock_ms() - run_started;
   int asked = st.termsent; /* we were told to stop it: not a crash */
   alert_event(asked ? ALERT_DOWN : ALERT_CRASH, run_pid, wstatus, ran,
