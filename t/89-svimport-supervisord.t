@@ -75,13 +75,16 @@ describe() {
     tr '\0' '\n'
 }
 
-# the process whose $0 (its fourth word) is tend-svi-NAME
+# this test's process whose $0 (its fourth word) is tend-svi-NAME (the
+# tag keeps out those of a test run from another checkout)
 find_pid() {
   for _cmdf in $(grep -lzxF "tend-svi-$1" /proc/[0-9]*/cmdline 2>/dev/null); do
+    _fpid=${_cmdf#/proc/}
+    _fpid=${_fpid%/cmdline}
+    grep -qzxF "TEND_TEST_TAG=$T" "/proc/$_fpid/environ" 2>/dev/null || continue
     case "$(tr '\0' '|' 2>/dev/null <"$_cmdf")" in
     "/bin/sh|-c|sleep 100000; :|tend-svi-$1|"*)
-      _fpid=${_cmdf#/proc/}
-      echo "${_fpid%/cmdline}"
+      echo "$_fpid"
       return 0
       ;;
     esac
