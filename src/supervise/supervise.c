@@ -171,6 +171,8 @@ void exec_child(char *const argv[], char *const envp[], int notify_w,
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, 0);
   setsid();
+  /* before any dup2 onto fds 3, 4, ...: one of them may be cgroup.procs */
+  if (!strcmp(argv[0], "./run")) cgroup_join(); /* not ./finish, ./check */
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     for (int fd = 3; fd < 1024; fd++)
       fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -340,6 +342,7 @@ static void start_run(void) {
       return;
     }
   }
+  cgroup_limits();
   pid_t pid = spawn(argv, r ? notify[1] : -1, (int)nfd, with_socket, 1);
   if (pid < 0) {
     tend_warnsys("unable to fork for ", dir, "/run");
@@ -759,6 +762,18 @@ static int64_t next_deadline(void) {
    that was under way) is stopped, through the usual cleanup, before
    anything new starts. A recorded pid that is not provably ours is left
    alone: see "Adoption" in supervise(8). */
+/* Stops what is left of an old tree (PID's, or what is in the cgroup),
+   then carries on as after a stop. */
+static void stop_leftovers(pid_t pid) {
+  phase = RUN;
+  run_pid = pid;
+  run_wstatus = -1;
+  skip_finish = 1;
+  st.pid = (uint32_t)pid;
+  st.state = TEND_STATE_RUN;
+  cleanup_or_finish();
+}
+
 static void take_over(void) {
   tend_status old;
   int r = files_read_status(&old);
@@ -801,15 +816,8 @@ static void take_over(void) {
     }
     tend_warnsys("unable to adopt ", dir, "/run: stopping it first");
   }
-  /* stop what is left of the old tree, then carry on as after a stop */
-  phase = RUN;
-  run_pid = pid;
-  run_wstatus = -1;
-  skip_finish = 1;
-  st.pid = old.pid;
-  st.state = TEND_STATE_RUN;
   st.when = old.when;
-  cleanup_or_finish();
+  stop_leftovers(pid);
 }
 
 int main(int argc, char const *const *argv) {
@@ -824,6 +832,7 @@ int main(int argc, char const *const *argv) {
   if (chdir(dir) < 0) tend_diesys(111, "unable to chdir to ", dir);
   files_make_dir(dir);
   files_lock(dir);
+  cgroup_init();
 
   sigset_t none;
   sigemptyset(&none);
@@ -848,6 +857,7 @@ int main(int argc, char const *const *argv) {
   st.svpid = (uint32_t)getpid();
   st.want = access("down", F_OK) == 0 ? 'd' : 'u';
   take_over();
+  if (phase == DOWN && cgroup_on && cgroup_populated()) stop_leftovers(0);
   if (phase == DOWN) tend_stamp_now(&st.when);
   announce();
   if (st.want == 'u' && phase == DOWN) start_run();
@@ -857,15 +867,15 @@ int main(int argc, char const *const *argv) {
     if (exit_wanted && phase == DOWN && alert_idle()) {
       if (check_pid) kill(-check_pid, SIGKILL);
       announce();
+      cgroup_remove();
       return 0;
     }
     if (dirty && due[WRITE_RETRY] == NEVER) announce();
-    struct pollfd fds[5] = {{sigpipe_fd, POLLIN, 0},
-                            {ctl_fd, POLLIN, 0},
-                            {notify_fd, POLLIN, 0},
-                            {notify_sock, POLLIN, 0},
-                            {adopted_fd, POLLIN, 0}};
-    int r = tend_poll_until(fds, 5, next_deadline());
+    struct pollfd fds[6] = {
+        {sigpipe_fd, POLLIN, 0}, {ctl_fd, POLLIN, 0},
+        {notify_fd, POLLIN, 0},  {notify_sock, POLLIN, 0},
+        {adopted_fd, POLLIN, 0}, {cgroup_watch_fd(), POLLIN, 0}};
+    int r = tend_poll_until(fds, 6, next_deadline());
     if (r < 0 && errno != EINTR) tend_diesys(111, "unable to poll");
     if (r > 0) {
       if (fds[0].revents) handle_signals();
@@ -876,6 +886,10 @@ int main(int argc, char const *const *argv) {
         handle_notify_socket();
       if (fds[4].fd >= 0 && fds[4].revents && adopted_fd >= 0 && phase == RUN)
         run_exited(-1); /* not our child: its status is unknown */
+      if (fds[5].fd >= 0 && fds[5].revents) {
+        cgroup_drain(); /* populated 0, perhaps: the cleanup looks */
+        if (phase == CLEANUP) cleanup_or_finish();
+      }
     }
     on_deadlines(tend_clock_ms());
   }

@@ -38,8 +38,9 @@ extern int alert_reaped(pid_t pid);
 extern pid_t alert_running(void);
 extern int alert_idle(void);
 
-/* tree.c: the service's process tree is its process group (./run leads its
-   own session) plus every process reparented to us, the subreaper.
+/* tree.c: the service's process tree is its cgroup if cgroup_on, else its
+   process group (./run leads its own session) plus every process
+   reparented to us, the subreaper.
    tree_alive is 1 also when the tree cannot be listed (no fd left).
    tree_signal sends SIG to all of it; tree_stop sends SIG and CONT only to
    what was not sent them since tree_forget (the start of a stop), so a
@@ -52,6 +53,26 @@ extern void tree_stop(pid_t leader, int sig, pid_t const *except,
                       unsigned nexcept);
 extern void tree_forget(void);
 extern void tree_reaped(pid_t pid);
+
+/* cgroup.c: a cgroup v2 per service (supervise(8), CGROUPS). cgroup_init
+   finds or makes DIR's at start and sets cgroup_on, or says once why the
+   process group is followed instead; cgroup_join, in ./run's child before
+   execve, moves it there (or ends it, 111); cgroup_limits writes
+   memory-max, pids-max, cpu-max before each start. cgroup_populated is 1
+   while a process is in it (or if that cannot be read); cgroup_each calls
+   FN(PID, SIG) on each; cgroup_kill writes cgroup.kill (-1 if it cannot).
+   cgroup_watch_fd is readable when cgroup.events changes: cgroup_drain
+   empties it. cgroup_remove, at exit, removes the cgroup if it is empty. */
+extern int cgroup_on;
+extern void cgroup_init(void);
+extern void cgroup_join(void);
+extern void cgroup_limits(void);
+extern int cgroup_populated(void);
+extern void cgroup_each(void (*fn)(pid_t, int), int sig);
+extern int cgroup_kill(void);
+extern int cgroup_watch_fd(void);
+extern void cgroup_drain(void);
+extern void cgroup_remove(void);
 
 /* notify.c: systemd's NOTIFY_SOCKET protocol. */
 extern int notify_socket_open(char *env, unsigned envlen);

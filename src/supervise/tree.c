@@ -3,7 +3,8 @@
    process the kernel reparented to supervise, which is a child subreaper,
    such as a daemon that double-forked out of the group. Processes reach
    supervise one by one, as their parents die: each sweep of a stop looks
-   again and signals the newcomers. */
+   again and signals the newcomers. With a cgroup (cgroup.c), the tree is
+   the cgroup's processes, wherever they went, and nothing else. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -70,24 +71,48 @@ static void signal_child(pid_t pid, int sig) {
 }
 
 int tree_alive(pid_t leader, pid_t const *except, unsigned nexcept) {
+  if (cgroup_on) return cgroup_populated(); /* helpers run outside it */
   if (leader > 0 && kill(-leader, 0) == 0) return 1;
   return each_child(0, 0, except, nexcept) != 0;
 }
 
+static void signal_one(pid_t pid, int sig) {
+  kill(pid, sig);
+}
+
 void tree_signal(pid_t leader, int sig, pid_t const *except, unsigned nexcept) {
+  if (cgroup_on) {
+    if (sig != SIGKILL || cgroup_kill() < 0) cgroup_each(signal_one, sig);
+    return;
+  }
   if (leader > 0) kill(-leader, sig);
   each_child(signal_child, sig, except, nexcept);
 }
 
-static void stop_child(pid_t pid, int sig) {
+static int signalled_before(pid_t pid) {
   for (unsigned i = 0; i < nsignalled; i++)
-    if (signalled[i] == pid) return;
+    if (signalled[i] == pid) return 1;
   if (nsignalled < RECORD) signalled[nsignalled++] = pid;
+  return 0;
+}
+
+static void stop_child(pid_t pid, int sig) {
+  if (signalled_before(pid)) return;
   signal_child(pid, sig);
   if (sig != SIGCONT) signal_child(pid, SIGCONT);
 }
 
+static void stop_member(pid_t pid, int sig) {
+  if (signalled_before(pid)) return;
+  kill(pid, sig);
+  if (sig != SIGCONT) kill(pid, SIGCONT);
+}
+
 void tree_stop(pid_t leader, int sig, pid_t const *except, unsigned nexcept) {
+  if (cgroup_on) {
+    cgroup_each(stop_member, sig);
+    return;
+  }
   if (!group_signalled && leader > 0) {
     kill(-leader, sig);
     if (sig != SIGCONT) kill(-leader, SIGCONT);

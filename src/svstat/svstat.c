@@ -14,9 +14,11 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/buffer.h>
 #include <skalibs/stralloc.h>
+#include <skalibs/types.h>
 #include <tend/getopt.h>
 #include <tend/msg.h>
 #include <tend/status.h>
+#include "svstat_cgroup.h"
 #include "svstat_fmt.h"
 #include "svstat_json.h"
 #include "svstat_prom.h"
@@ -85,6 +87,25 @@ static void read_dir(char const *dir, svstat_record *r, svstat_record *logr,
   if (entered) back();
 }
 
+/* -l's last field: the cgroup of the service, if it has one. */
+static void put_cgroup(char const *dir) {
+  static char path[PATH_MAX];
+  unsigned long procs;
+  int r = svstat_cgroup(dir, path, sizeof path, &procs);
+  if (!r) return;
+  put("; cgroup ");
+  put(path);
+  if (r == 2) {
+    put(" (processes unknown)");
+    return;
+  }
+  char n[ULONG_FMT];
+  n[ulong_fmt(n, procs)] = 0;
+  put(" (");
+  put(n);
+  put(procs == 1 ? " process)" : " processes)");
+}
+
 /* The plain line for DIR, with -l's fields if LONGFORM. */
 static void show(char const *dir, int longform) {
   svstat_record r;
@@ -104,6 +125,7 @@ static void show(char const *dir, int longform) {
   buffer_put(&out, line,
              svstat_fmt(line, size, dir, &r.st, r.normallyup, longform, &now));
   free(line);
+  if (longform) put_cgroup(dir);
 }
 
 /* The directory svstat started in, for "path"; 0 if it has none. */
