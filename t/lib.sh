@@ -26,6 +26,12 @@
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
 #
+# TEND_TEST_NO_CGROUP=1 runs every test as on a host without cgroup2: $BIN
+# is then a directory whose supervise puts a no-cgroup file in its service
+# directory before it execs the real one (supervise(8), CGROUPS). At exit,
+# the cgroups of the test's services (named in their supervise/cgroup) are
+# emptied with cgroup.kill and removed.
+#
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
 # at exit, the recorded pids are killed, then every process still carrying
 # the tag (services, loggers, grandchildren), by pid. The test script
@@ -44,6 +50,16 @@ if [ "${_TEND_TEST_SCRIPT:-}" != "$0" ]; then
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TEND_BIN:-$top/bin}
+_REAL_BIN=$BIN
+if [ -n "${TEND_TEST_NO_CGROUP:-}" ]; then
+  BIN=$T/.no-cgroup-bin
+  mkdir "$BIN" || exit 1
+  for _p in "$_REAL_BIN"/*; do ln -s "$_p" "$BIN/${_p##*/}"; done
+  rm "$BIN/supervise"
+  printf '#!/bin/sh\n[ ! -d "$1" ] || [ -e "$1/no-cgroup" ] || : >"$1/no-cgroup"\nexec %s/supervise "$@"\n' \
+    "$_REAL_BIN" >"$BIN/supervise"
+  chmod +x "$BIN/supervise"
+fi
 HELPERS=${TEND_HELPERS:-$top/build/t}
 SCALE=${TEND_TIMEOUT_SCALE:-1}
 T=$TEND_TEST_TAG
@@ -67,8 +83,16 @@ cleanup() {
     kill -KILL $left 2>/dev/null
   done
   wait 2>/dev/null
+  find "$T" -path '*/supervise/cgroup' -type f 2>/dev/null |
+    while IFS= read -r _f; do
+      _cg=$(cat "$_f" 2>/dev/null) || continue
+      case $_cg in /*/tend-*) [ -d "$_cg" ] || continue ;; *) continue ;; esac
+      echo 1 >"$_cg/cgroup.kill" 2>/dev/null
+      waitfor 5 _cgroup_gone "$_cg"
+    done
   rm -rf "$T" $_public
 }
+_cgroup_gone() { rmdir "$1" 2>/dev/null || [ ! -d "$1" ]; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
@@ -94,7 +118,7 @@ public_bin() {
   PUB=$(mktemp -d /tmp/tend-pub.XXXXXX) || return 1
   _public="$_public $PUB"
   chmod 755 "$PUB" || return 1
-  for _p; do cp "$BIN/$_p" "$PUB/$_p" || return 1; done
+  for _p; do cp "$_REAL_BIN/$_p" "$PUB/$_p" || return 1; done
 }
 
 spawn() {
