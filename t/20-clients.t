@@ -45,7 +45,7 @@ like "$("$BIN/svstat" -l down)" "down: *" "svstat -l prints the same line first"
 # svstat -l: the extension.
 "$BIN/svc" -u up
 waitfor 5 has_pid up
-like "$("$BIN/svstat" -l up)" "up: up (pid *) * seconds; ready * seconds; starts 2; last exit signal TERM" \
+like "$("$BIN/svstat" -l up | sed 's/; cgroup .*//')" "up: up (pid *) * seconds; ready * seconds; starts 2; last exit signal TERM" \
   "svstat -l: readiness, starts and the last exit"
 
 # svc: warnings, not errors, and duplicates dropped.

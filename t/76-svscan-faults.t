@@ -91,6 +91,9 @@ fi
 D=$PUB/fork
 mkdir -p "$D/s"
 logged "$D/s/app" app
+# that account cannot make cgroups: its supervise would say so at start
+: >"$D/s/app/no-cgroup"
+: >"$D/s/app/log/no-cgroup"
 chown -R "$uid:$uid" "$D"
 spawn prlimit --nproc=1:100 setpriv --reuid="$uid" --regid="$uid" \
   --clear-groups "$PUB/svscan" "$D/s" >"$T/stdout2" 2>"$T/err2"

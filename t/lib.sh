@@ -29,7 +29,8 @@
 # TEND_TEST_NO_CGROUP=1 runs every test as on a host without cgroup2: $BIN
 # is then a directory whose supervise puts a no-cgroup file in its service
 # directory before it execs the real one (supervise(8), CGROUPS). At exit,
-# the cgroups of the test's services (named in their supervise/cgroup) are
+# the cgroups of the test's services (named in their supervise/cgroup, or in
+# any file named cgroup: supervise/ may be a symlink) are
 # emptied with cgroup.kill and removed.
 #
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
@@ -83,7 +84,7 @@ cleanup() {
     kill -KILL $left 2>/dev/null
   done
   wait 2>/dev/null
-  find "$T" -path '*/supervise/cgroup' -type f 2>/dev/null |
+  find "$T" -name cgroup -type f 2>/dev/null |
     while IFS= read -r _f; do
       _cg=$(cat "$_f" 2>/dev/null) || continue
       case $_cg in /*/tend-*) [ -d "$_cg" ] || continue ;; *) continue ;; esac

@@ -4,7 +4,8 @@
    such as a daemon that double-forked out of the group. Processes reach
    supervise one by one, as their parents die: each sweep of a stop looks
    again and signals the newcomers. With a cgroup (cgroup.c), the tree is
-   the cgroup's processes, wherever they went, and nothing else. */
+   the cgroup's processes, wherever they went, and the leader's group (a
+   ./finish left by a supervise that died, which runs outside it). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -71,7 +72,8 @@ static void signal_child(pid_t pid, int sig) {
 }
 
 int tree_alive(pid_t leader, pid_t const *except, unsigned nexcept) {
-  if (cgroup_on) return cgroup_populated(); /* helpers run outside it */
+  if (cgroup_on) /* an old ./finish to stop is outside it, in its group */
+    return cgroup_populated() || (leader > 0 && kill(-leader, 0) == 0);
   if (leader > 0 && kill(-leader, 0) == 0) return 1;
   return each_child(0, 0, except, nexcept) != 0;
 }
@@ -82,6 +84,7 @@ static void signal_one(pid_t pid, int sig) {
 
 void tree_signal(pid_t leader, int sig, pid_t const *except, unsigned nexcept) {
   if (cgroup_on) {
+    if (leader > 0) kill(-leader, sig);
     if (sig != SIGKILL || cgroup_kill() < 0) cgroup_each(signal_one, sig);
     return;
   }
@@ -109,16 +112,15 @@ static void stop_member(pid_t pid, int sig) {
 }
 
 void tree_stop(pid_t leader, int sig, pid_t const *except, unsigned nexcept) {
-  if (cgroup_on) {
-    cgroup_each(stop_member, sig);
-    return;
-  }
   if (!group_signalled && leader > 0) {
     kill(-leader, sig);
     if (sig != SIGCONT) kill(-leader, SIGCONT);
   }
   group_signalled = 1;
-  each_child(stop_child, sig, except, nexcept);
+  if (cgroup_on)
+    cgroup_each(stop_member, sig);
+  else
+    each_child(stop_child, sig, except, nexcept);
 }
 
 void tree_forget(void) {
