@@ -48,6 +48,10 @@ fi
 
 bench_kinds supervise.sh "$TEND_BIN/supervise" daemontools:/usr/bin/supervise \
   runit:/usr/bin/runsv s6:/usr/bin/s6-supervise
+# tend twice: "tend" gives each service a cgroup where cgroup2 is writable
+# (supervise(8), CGROUPS), "tend_nocg" has a no-cgroup file in each
+# service directory (the process group and the subreaper only)
+KINDS="$KINDS tend_nocg:$TEND_BIN/supervise"
 # the reference: a bare fork/exec/waitpid loop, what no supervisor can beat
 ln -s "$WAITER" "$BENCH_TMP/supervise-floor"
 KINDS="$KINDS floor:$BENCH_TMP/supervise-floor"
@@ -89,6 +93,17 @@ teardown() {
   # shellcheck disable=SC2046
   kill -KILL $(in_round) 2>/dev/null
   wait 2>/dev/null
+  # the services' cgroups, emptied first (supervise removes its own only
+  # when it exits by itself)
+  for f in "$CUR"/*/supervise/cgroup; do
+    cg=$(cat "$f" 2>/dev/null) || continue
+    echo 1 >"$cg/cgroup.kill" 2>/dev/null
+    t=0
+    until rmdir "$cg" 2>/dev/null || [ ! -d "$cg" ] || [ $t -ge 500 ]; do
+      sleep 0.01
+      t=$((t + 1))
+    done
+  done
   CUR=
   WPID=
 }
@@ -107,6 +122,7 @@ round() {
     while [ "$i" -le "$N" ]; do
       mkdir "$CUR/${k%%:*}-s$i"
       ln -s "$WAITER" "$CUR/${k%%:*}-s$i/run"
+      [ "${k%%:*}" != tend_nocg ] || : >"$CUR/${k%%:*}-s$i/no-cgroup"
       i=$((i + 1))
     done
   done
@@ -134,6 +150,7 @@ round() {
     return 1
   fi
   WPID=
+  [ ! -e "$CUR/tend-s1/supervise/cgroup" ] || : >"$BENCH_TMP/tend.cgroup"
   for k in "$@"; do
     name=${k%%:*}
     awk -v k="$name" '$1 == k { print $2 }' "$CUR/lat" >>"$BENCH_TMP/$name.lat"
@@ -200,6 +217,11 @@ for k in $KINDS; do
   # shellcheck disable=SC2059
   printf "$fmt" "$name" "$mem" "$mr" "$(ms "$lat")" "$(ms "$p90")" "$lr" "$over" "$n"
 done
+if [ -e "$BENCH_TMP/tend.cgroup" ]; then
+  echo "(tend: a cgroup v2 per service; tend_nocg: the same with a no-cgroup file, process group and subreaper only)"
+else
+  echo "(tend: no writable cgroup2 here, so tend and tend_nocg both track the process group)"
+fi
 echo "(ratio: to the best of daemontools, runit, s6; floor: a bare fork/exec/waitpid loop, the part of the time that is not the supervisor's)"
 case $KINDS in *s6:*)
   echo "(s6-supervise waits a second after every death before it starts ./run again, however long the service ran: it gets fewer samples)" ;;

@@ -37,12 +37,12 @@ SUP=$SPAWNED
 waitfor 5 has_pid "$S"
 pid=$(status_pid "$S")
 cg=$(cgroup_of "$S")
-like "$cg" "$BASE/tend-web-????????????????" \
-  "supervise/cgroup names tend-NAME-HASH below supervise's own cgroup"
+is "$cg" "$BASE/$(cgroup_name "$(cd "$S" && pwd -P)")" \
+  "supervise/cgroup names tend-NAME-FNV1A64 below supervise's own cgroup"
 ok "./run is in that cgroup" in_cgroup "$S" "$pid"
 like "$("$BIN/svstat" -l "$S")" "*; starts 1; cgroup $cg (1 process)" \
   "svstat -l shows the cgroup and how many processes it holds"
-is "$("$BIN/svstat" "$S")" "$("$BIN/svstat" "$S" | sed 's/;.*//')" \
+like "$("$BIN/svstat" "$S")" "*: up (pid $pid) * seconds" \
   "svstat without -l does not"
 is "$(cat "$T/web.err")" "" "no warning with a writable cgroup2"
 
@@ -52,6 +52,14 @@ spawn "$BIN/supervise" "$T/other/web"
 waitfor 5 has_pid "$T/other/web"
 cg2=$(cgroup_of "$T/other/web")
 like "$cg2" "$BASE/tend-web-????????????????" "the other web is tend-web-* too"
+odd=$T/"we b
+é"
+mkservice "$odd" "exec sleep 4749"
+spawn "$BIN/supervise" "$odd"
+waitfor 5 has_pid "$odd"
+is "$(cgroup_of "$odd")" "$BASE/$(cgroup_name "$(cd "$odd" && pwd -P)")" \
+  "a name's blank, newline and non-ASCII bytes become _"
+like "$(cgroup_of "$odd")" "*/tend-we_b___-????????????????" "(tend-we_b___-HASH)"
 ok "but not the same cgroup" [ "$cg2" != "$cg" ]
 
 # ./check runs outside the service's cgroup (and so does ./finish).

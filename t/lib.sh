@@ -22,6 +22,7 @@
 #   new_svpid DIR OLD     another supervise than OLD wrote DIR's status
 #   from_fifo FIFO CMD... CMD reads FIFO, its stderr in FIFO.err
 #   new_fifo              a fresh FIFO $F held open on fd 3
+#   cgroup_name DIR       the name of the cgroup supervise makes for DIR
 #   public_bin PROG...    copies of PROGs from $BIN in $PUB, a directory
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
@@ -29,9 +30,8 @@
 # TEND_TEST_NO_CGROUP=1 runs every test as on a host without cgroup2: $BIN
 # is then a directory whose supervise puts a no-cgroup file in its service
 # directory before it execs the real one (supervise(8), CGROUPS). At exit,
-# the cgroups of the test's services (named in their supervise/cgroup, or in
-# any file named cgroup: supervise/ may be a symlink) are
-# emptied with cgroup.kill and removed.
+# the cgroups of the test's services are emptied with cgroup.kill and
+# removed (_cgroups_remove).
 #
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
 # at exit, the recorded pids are killed, then every process still carrying
@@ -84,17 +84,46 @@ cleanup() {
     kill -KILL $left 2>/dev/null
   done
   wait 2>/dev/null
-  find "$T" -name cgroup -type f 2>/dev/null |
-    while IFS= read -r _f; do
-      _cg=$(cat "$_f" 2>/dev/null) || continue
-      case $_cg in /*/tend-*) [ -d "$_cg" ] || continue ;; *) continue ;; esac
-      echo 1 >"$_cg/cgroup.kill" 2>/dev/null
-      waitfor 5 _cgroup_gone "$_cg"
-    done
+  _cgroups_remove
   rm -rf "$T" $_public
 }
-_cgroup_gone() { rmdir "$1" 2>/dev/null || [ ! -d "$1" ]; }
 trap cleanup EXIT
+
+# cgroup_name DIR: the name supervise gives the cgroup of the service in
+# DIR, a physical path (supervise(8), CGROUPS): tend-NAME-FNV1A64.
+cgroup_name() {
+  _h=-3750763034362895579 # FNV-1a's offset basis, as a signed 64-bit number
+  for _b in $(printf %s "$1" | od -An -tu1); do
+    _h=$(((_h ^ _b) * 1099511628211))
+  done
+  _nm=$(printf %s "${1##*/}" | LC_ALL=C tr -c 'A-Za-z0-9._@+-' _ | LC_ALL=C cut -c1-200)
+  printf 'tend-%s-%016x\n' "${_nm:-root}" "$_h"
+}
+
+# The cgroups of the test's services: those named in a supervise/cgroup
+# (or any file named cgroup: supervise/ may be a symlink), and those of
+# the directories mkservice made, which a test may have removed while a
+# killed supervise left their cgroup. Each is emptied and removed.
+_cgroups_remove() {
+  _mnt=$(awk '/ - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+  [ -n "$_mnt" ] || return 0
+  _own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+  {
+    find "$T" -name cgroup -type f -exec cat {} + 2>/dev/null
+    [ ! -s "$T/.services" ] ||
+      while IFS= read -r _d; do
+        echo "$_mnt${_own%/}/$(cgroup_name "$_d")"
+      done <"$T/.services"
+  } | sort -u | while IFS= read -r _cg; do
+    case $_cg in /*/tend-*) [ -d "$_cg" ] || continue ;; *) continue ;; esac
+    echo 1 >"$_cg/cgroup.kill" 2>/dev/null
+    _i=0
+    until rmdir "$_cg" 2>/dev/null || [ ! -d "$_cg" ] || [ $_i -ge 500 ]; do
+      sleep 0.01
+      _i=$((_i + 1))
+    done
+  done
+}
 trap 'exit 1' INT TERM HUP
 
 pgrep_tagged() {
@@ -196,6 +225,8 @@ done_testing() {
 # mkservice DIR 'shell body': DIR/run is "#!/bin/sh\n BODY".
 mkservice() {
   mkdir -p "$1"
+  _phys=$(cd "$1" && pwd -P) && case $_phys in *"
+"*) ;; *) echo "$_phys" >>"$T/.services" ;; esac
   printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
   chmod +x "$1/run"
 }
