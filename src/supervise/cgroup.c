@@ -30,12 +30,13 @@ static int watch_fd = -1; /* an inotify watch on its cgroup.events */
 static char path[PATH_MAX];
 static unsigned limits_set, limits_warned; /* a bit per limit file */
 
-/* Calls FN on each line of FILE that fits in BUF (longer ones are passed
-   over) until it returns nonzero; returns that, or 0, or -1 (errno) if
-   FILE cannot be read. */
-static int each_line(char const *file, char *buf, size_t len,
+/* Calls FN on each line of FILE (relative to DFD) that fits in BUF
+   (longer ones are passed over) until it returns nonzero; returns that,
+   or 0, or -1 (errno) if FILE cannot be read. No large buffer here or
+   in the callers: the stack supervise touches once stays in its memory. */
+static int each_line(int dfd, char const *file, char *buf, size_t len,
                      int (*fn)(char *line, void *arg), void *arg) {
-  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  int fd = openat(dfd, file, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   size_t have = 0;
   int skipping = 0, r = 0;
@@ -79,7 +80,7 @@ static void unescape(char *s) {
 
 /* A line of /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT
    OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS". For the first
-   cgroup2, path gets "MOUNTPOINT\nROOT". */
+   cgroup2, path gets "MOUNTPOINT", a NUL, "ROOT" and a NUL. */
 static int mount_line(char *line, void *unused) {
   (void)unused;
   char *field[5];
@@ -95,17 +96,19 @@ static int mount_line(char *line, void *unused) {
   unescape(field[3]);
   unescape(field[4]);
   size_t m = strlen(field[4]), root = strlen(field[3]);
-  if (m + root + 2 > sizeof path) return 0;
-  memcpy(path, field[4], m);
-  path[m] = '\n';
+  if (m + root + 2 > sizeof path / 2) return 0;
+  memcpy(path, field[4], m + 1);
   memcpy(path + m + 1, field[3], root + 1);
   return 1;
 }
 
-/* The "0::PATH" line of /proc/self/cgroup, copied to ARG. */
+/* The "0::PATH" line of /proc/self/cgroup, copied to ARG (in path). */
 static int cgroup_line(char *line, void *arg) {
-  if (strncmp(line, "0::", 3) || strlen(line + 3) >= PATH_MAX) return 0;
-  strcpy(arg, line + 3);
+  char *to = arg;
+  if (strncmp(line, "0::", 3) ||
+      strlen(line + 3) >= (size_t)(path + sizeof path - to))
+    return 0;
+  strcpy(to, line + 3);
   return 1;
 }
 
@@ -132,16 +135,21 @@ static size_t service_name(char *out, char const *cwd) {
   return n;
 }
 
-/* Sets path to DIR's cgroup; 0, or the reason there is none. */
+/* Sets path to DIR's cgroup; 0, or the reason there is none. path is
+   the only large buffer: DIR's physical path first, then the mount point,
+   the root of the mount and supervise's cgroup, then the result. */
 static char const *locate(void) {
-  char buf[1024], self[PATH_MAX], cwd[PATH_MAX];
-  if (each_line("/proc/self/mountinfo", buf, sizeof buf, mount_line, 0) <= 0)
+  char buf[512], name[sizeof PREFIX + NAME_MAX_BASE + 20];
+  if (!getcwd(path, sizeof path)) return "its path cannot be known";
+  size_t n = service_name(name, path);
+  if (each_line(AT_FDCWD, "/proc/self/mountinfo", buf, sizeof buf, mount_line,
+                0) <= 0)
     return "no cgroup2 is mounted";
-  if (each_line("/proc/self/cgroup", buf, sizeof buf, cgroup_line, self) <= 0)
+  size_t m = strlen(path);
+  char *root = path + m + 1, *self = root + strlen(root) + 1;
+  if (each_line(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf, cgroup_line,
+                self) <= 0)
     return "supervise is in no cgroup2";
-  if (!getcwd(cwd, sizeof cwd)) return "its path cannot be known";
-  char *root = strchr(path, '\n');
-  *root++ = 0;
   size_t rootlen = strcmp(root, "/") ? strlen(root) : 0;
   /* a cgroup2 mounted from below the root: ours must be under it */
   if (strncmp(self, root, rootlen) || (self[rootlen] && self[rootlen] != '/'))
@@ -151,10 +159,9 @@ static char const *locate(void) {
   char *last = strrchr(own, '/');
   if (last && !strcmp(last, "/supervise")) *last = 0;
   if (own[0] == '/' && !own[1]) own++; /* the root cgroup */
-  char name[sizeof PREFIX + NAME_MAX_BASE + 20];
-  size_t m = strlen(path), o = strlen(own), n = service_name(name, cwd);
+  size_t o = strlen(own);
   if (m + o + n + 2 > sizeof path) return "its path would be too long";
-  memcpy(path + m, own, o);
+  memmove(path + m, own, o);
   path[m + o] = '/';
   memcpy(path + m + o + 1, name, n + 1);
   return 0;
@@ -257,10 +264,7 @@ static int procs_line(char *line, void *arg) {
 void cgroup_each(void (*fn)(pid_t, int), int sig) {
   char buf[64];
   struct each e = {fn, sig};
-  char procs[PATH_MAX + 16];
-  memcpy(procs, path, strlen(path));
-  strcpy(procs + strlen(path), "/cgroup.procs");
-  each_line(procs, buf, sizeof buf, procs_line, &e);
+  each_line(dir_fd, "cgroup.procs", buf, sizeof buf, procs_line, &e);
 }
 
 int cgroup_kill(void) {
@@ -325,12 +329,9 @@ static int write_knob(char const *knob, char const *controller,
                       char const *value) {
   int fd = openat(dir_fd, knob, O_WRONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) {
-    char ctl[PATH_MAX + 32], plus[16] = "+";
-    char *slash = strrchr(path, '/');
-    memcpy(ctl, path, (size_t)(slash - path));
-    strcpy(ctl + (slash - path), "/cgroup.subtree_control");
+    char plus[16] = "+";
     strcat(plus, controller);
-    int c = open(ctl, O_WRONLY | O_CLOEXEC);
+    int c = openat(dir_fd, "../cgroup.subtree_control", O_WRONLY | O_CLOEXEC);
     if (c >= 0) {
       if (write(c, plus, strlen(plus)) < 0) {
       }
