@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <skalibs/types.h>
@@ -112,53 +111,6 @@ static void announce(void) {
   }
 }
 
-/* SIG_DFL for every signal, also those glibc keeps for itself (32, 33),
-   which a careless ancestor may have left ignored. */
-static void default_signals(void) {
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  for (int s = 1; s < NSIG; s++) {
-    if (s == SIGKILL || s == SIGSTOP || sigaction(s, &dfl, 0) == 0) continue;
-    /* glibc's sigaction refuses those two: the raw system call */
-    struct {
-      void (*handler)(int);
-      unsigned long flags;
-      void (*restorer)(void);
-      unsigned long mask;
-    } raw = {SIG_DFL, 0, 0, 0};
-    syscall(SYS_rt_sigaction, s, &raw, 0, sizeof raw.mask);
-  }
-}
-
-/* In the child, after a failed execve of NAME (./run...): if its #! line
-   names an interpreter that cannot be run, that is what is said, rather
-   than blaming the script. A warning: supervise carries on. */
-static void say_exec_failure(char const *name) {
-  int e = errno;
-  char line[256];
-  ssize_t r = -1;
-  int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd >= 0) r = read(fd, line, sizeof line - 1);
-  if (r > 2 && line[0] == '#' && line[1] == '!') {
-    line[r] = 0;
-    char *path = line + 2;
-    while (*path == ' ' || *path == '\t')
-      path++;
-    char *end = path;
-    while (*end && *end != ' ' && *end != '\t' && *end != '\n')
-      end++;
-    *end = 0;
-    if (access(path, X_OK) < 0) {
-      tend_warnsys("unable to start ", dir, "/", name + 2,
-                   ": bad interpreter in its #! line (", path, ")");
-      return;
-    }
-  }
-  errno = e;
-  tend_warnsys("unable to start ", dir, "/", name + 2);
-}
-
 /* In the child, between vfork and exec: the service starts in its own
    session with an empty signal mask, default dispositions, and no fd of
    ours beyond 0-2 (and the readiness pipe, on the fd it asked for, and
@@ -166,7 +118,7 @@ static void say_exec_failure(char const *name) {
    none of it (but LISTEN_PID's digits: see socket.c). */
 void exec_child(char *const argv[], char *const envp[], int notify_w,
                 int notify_at) {
-  default_signals();
+  child_default_signals();
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, 0);
@@ -184,7 +136,7 @@ void exec_child(char *const argv[], char *const envp[], int notify_w,
       tend_diesys(111, "unable to set up notification-fd for ", dir, "/run");
   }
   execve(argv[0], argv, envp);
-  say_exec_failure(argv[0]);
+  child_say_exec_failure(argv[0]);
   _exit(111);
 }
 

@@ -17,6 +17,12 @@ extern uint64_t setting(char const *file, uint64_t max, uint64_t dflt);
 extern void exec_child(char *const argv[], char *const envp[], int notify_w,
                        int notify_at) __attribute__((noreturn));
 
+/* child.c, in the child of a vfork: SIG_DFL for every signal; after a
+   failed execve of NAME, a warning that names the cause (a bad #! line's
+   interpreter rather than the script). */
+extern void child_default_signals(void);
+extern void child_say_exec_failure(char const *name);
+
 /* alert.c: ./alert EVENT (or ../.alert) on each change, one at a time,
    never blocking supervise. alert_event queues one (PID, WSTATUS and MS as
    the event has them: -1 / 0 when not); alert_poll starts the next or
