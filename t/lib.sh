@@ -51,6 +51,9 @@ if [ "${_TEND_TEST_SCRIPT:-}" != "$0" ]; then
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TEND_BIN:-$top/bin}
+HELPERS=${TEND_HELPERS:-$top/build/t}
+SCALE=${TEND_TIMEOUT_SCALE:-1}
+T=$TEND_TEST_TAG
 _REAL_BIN=$BIN
 if [ -n "${TEND_TEST_NO_CGROUP:-}" ]; then
   BIN=$T/.no-cgroup-bin
@@ -61,9 +64,6 @@ if [ -n "${TEND_TEST_NO_CGROUP:-}" ]; then
     "$_REAL_BIN" >"$BIN/supervise"
   chmod +x "$BIN/supervise"
 fi
-HELPERS=${TEND_HELPERS:-$top/build/t}
-SCALE=${TEND_TIMEOUT_SCALE:-1}
-T=$TEND_TEST_TAG
 PATH=$BIN:$PATH
 export PATH
 _pids=""
