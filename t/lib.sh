@@ -27,10 +27,10 @@
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
 #
-# TEND_TEST_NO_CGROUP=1 runs every test as on a host without cgroup2: $BIN
-# is then a directory whose supervise puts a no-cgroup file in its service
-# directory before it execs the real one (supervise(8), CGROUPS). At exit,
-# the cgroups of the test's services are emptied with cgroup.kill and
+# TEND_TEST_NO_CGROUP=1 runs the tests as on a host without cgroup2: every
+# service directory mkservice makes gets a no-cgroup file (supervise(8),
+# CGROUPS), so supervise follows the process group and the subreaper. At
+# exit, the cgroups of the test's services are emptied with cgroup.kill and
 # removed (_cgroups_remove).
 #
 # Every process a test starts carries TEND_TEST_TAG=$T in its environment;
@@ -54,16 +54,6 @@ BIN=${TEND_BIN:-$top/bin}
 HELPERS=${TEND_HELPERS:-$top/build/t}
 SCALE=${TEND_TIMEOUT_SCALE:-1}
 T=$TEND_TEST_TAG
-_REAL_BIN=$BIN
-if [ -n "${TEND_TEST_NO_CGROUP:-}" ]; then
-  BIN=$T/.no-cgroup-bin
-  mkdir "$BIN" || exit 1
-  for _p in "$_REAL_BIN"/*; do ln -s "$_p" "$BIN/${_p##*/}"; done
-  rm "$BIN/supervise"
-  printf '#!/bin/sh\n[ ! -d "$1" ] || [ -e "$1/no-cgroup" ] || : >"$1/no-cgroup"\nexec %s/supervise "$@"\n' \
-    "$_REAL_BIN" >"$BIN/supervise"
-  chmod +x "$BIN/supervise"
-fi
 PATH=$BIN:$PATH
 export PATH
 _pids=""
@@ -109,7 +99,8 @@ _cgroups_remove() {
   [ -n "$_mnt" ] || return 0
   _own=$(sed -n 's/^0:://p' /proc/self/cgroup)
   {
-    find "$T" -name cgroup -type f -exec cat {} + 2>/dev/null
+    # shellcheck disable=SC2086
+    find "$T" $_public -name cgroup -type f -exec cat {} + 2>/dev/null
     [ ! -s "$T/.services" ] ||
       while IFS= read -r _d; do
         echo "$_mnt${_own%/}/$(cgroup_name "$_d")"
@@ -148,7 +139,7 @@ public_bin() {
   PUB=$(mktemp -d /tmp/tend-pub.XXXXXX) || return 1
   _public="$_public $PUB"
   chmod 755 "$PUB" || return 1
-  for _p; do cp "$_REAL_BIN/$_p" "$PUB/$_p" || return 1; done
+  for _p; do cp "$BIN/$_p" "$PUB/$_p" || return 1; done
 }
 
 spawn() {
@@ -222,13 +213,15 @@ done_testing() {
 }
 
 # Small helpers for service directories.
-# mkservice DIR 'shell body': DIR/run is "#!/bin/sh\n BODY".
+# mkservice DIR 'shell body': DIR/run is "#!/bin/sh\n BODY" (and DIR/no-cgroup
+# exists if TEND_TEST_NO_CGROUP is set).
 mkservice() {
   mkdir -p "$1"
   _phys=$(cd "$1" && pwd -P) && case $_phys in *"
 "*) ;; *) echo "$_phys" >>"$T/.services" ;; esac
   printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
   chmod +x "$1/run"
+  [ -z "${TEND_TEST_NO_CGROUP:-}" ] || : >"$1/no-cgroup"
 }
 
 # status_byte DIR OFFSET: one byte of DIR/supervise/status as a number.
