@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <skalibs/types.h>
 #include <tend/msg.h>
+#include <tend/safeopen.h>
 #include <tend/servicedir.h>
 #include "supervise.h"
 
@@ -169,8 +170,9 @@ static char const *locate(void) {
 
 /* supervise/cgroup: the path, for svstat -l and for people. */
 static void record(void) {
-  int fd = open("supervise/cgroup.new",
-                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  /* never through a symlink, never blocking on a FIFO planted there */
+  int fd = tend_open_create(AT_FDCWD, "supervise/cgroup.new",
+                            O_WRONLY | O_TRUNC, 0644);
   size_t n = strlen(path);
   path[n] = '\n';
   int ok = fd >= 0 && write(fd, path, n + 1) == (ssize_t)(n + 1);
