@@ -8,7 +8,7 @@
 # Can supervise make a cgroup here? The same test it makes: a child of
 # our own cgroup in the first cgroup2 mounted.
 [ -z "${TEND_TEST_NO_CGROUP:-}" ] ||
-  skip_all "TEND_TEST_NO_CGROUP is set: mkservice gives every service a no-cgroup file"
+  skip_all "TEND_TEST_NO_CGROUP=$TEND_TEST_NO_CGROUP: mkservice gives every service a no-cgroup file"
 MNT=$(awk '/ - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
 [ -n "$MNT" ] || skip_all "no cgroup2 is mounted"
 OWN=$(sed -n 's/^0:://p' /proc/self/cgroup)

@@ -27,7 +27,8 @@
 #                         every account can reach (for tests that switch
 #                         to nobody: the checkout may be under a 0700 dir)
 #
-# TEND_TEST_NO_CGROUP=1 runs the tests as on a host without cgroup2: every
+# TEND_TEST_NO_CGROUP=1 runs the tests as on a host without cgroup2 (it is
+# set by itself where no cgroup2 is writable): every
 # service directory mkservice makes gets a no-cgroup file (supervise(8),
 # CGROUPS), so supervise follows the process group and the subreaper. At
 # exit, the cgroups of the test's services are emptied with cgroup.kill and
@@ -56,6 +57,17 @@ SCALE=${TEND_TIMEOUT_SCALE:-1}
 T=$TEND_TEST_TAG
 PATH=$BIN:$PATH
 export PATH
+# Where supervise cannot make a cgroup (no cgroup2, or our own cgroup not
+# writable by us), it says so once at start; the tests then run as with
+# TEND_TEST_NO_CGROUP, so that their expected messages stay the same.
+if [ -z "${TEND_TEST_NO_CGROUP:-}" ]; then
+  _cg=$(awk '/ - cgroup2 / { print $5; exit }' /proc/self/mountinfo 2>/dev/null)
+  _cgown=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null)
+  if [ -z "$_cg" ] || [ -z "$_cgown" ] || [ ! -w "$_cg${_cgown%/}" ]; then
+    TEND_TEST_NO_CGROUP="no writable cgroup2 here (mount: ${_cg:-none}, own cgroup: ${_cgown:-none})"
+    export TEND_TEST_NO_CGROUP
+  fi
+fi
 _pids=""
 _public=""
 _n=0
