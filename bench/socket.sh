@@ -104,17 +104,11 @@ for k in $KINDS; do
   fi
 done
 
-i=1
-while [ "$i" -le "$N" ]; do
-  # shellcheck disable=SC2086 # KINDS is a list of words
-  set -- $KINDS
-  s=$(((i - 1) % $#))
-  while [ "$s" -gt 0 ]; do
-    k=$1
-    shift
-    set -- "$@" "$k"
-    s=$((s - 1))
-  done
+# restart_round I KIND...: restart I of each kind, in the order given
+# (bench_rounds rotates it from round to round)
+restart_round() {
+  i=$1
+  shift
   for k in "$@"; do
     name=${k%%:*}
     # its server has been up for MINAGE (it answered MINAGE ago)
@@ -129,8 +123,8 @@ while [ "$i" -le "$N" ]; do
       exit 1
     fi
   done
-  i=$((i + 1))
-done
+}
+bench_rounds "$N" restart_round
 
 printf '%-12s %8s %8s %8s %9s %14s %11s\n' kind restarts refused failed answered \
   "first-reply-ms" "p90-ms"

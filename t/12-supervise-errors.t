@@ -54,7 +54,7 @@ done
 
 # A missing ./run: one warning per attempt, about once a second, no busy loop.
 M=$T/missing
-mkdir -p "$M"
+mkservicedir "$M"
 spawn "$BIN/supervise" "$M" 2>"$T/missing.err"
 SUP=$SPAWNED
 two_warnings() { [ "$(grep -c . "$T/missing.err")" -ge 2 ]; }
@@ -78,7 +78,7 @@ ok "once ./run exists, svc -u starts it" waitfor 5 has_pid "$M"
 waitfor 5 gone "$SUP"
 
 M=$T/noexec
-mkdir -p "$M"
+mkservicedir "$M"
 printf '#!/bin/sh\nexec sleep 1000\n' >"$M/run"
 chmod 644 "$M/run"
 spawn "$BIN/supervise" "$M" 2>"$T/noexec.err"

@@ -107,27 +107,28 @@ start_error() { # start_error NAME: supervise NAME until its first warning
   "$BIN/svc" -dx "$T/$1"
   waitfor 5 gone "$SUP"
 }
-mkdir -p "$T/rundir/run"
+mkservicedir "$T/rundir"
+mkdir "$T/rundir/run"
 is "$(start_error rundir)" "supervise: warning: unable to start $T/rundir/run: is a directory" \
   "a directory at ./run: is a directory"
 mkservice "$T/noexec" "exec sleep 1000"
 chmod 644 "$T/noexec/run"
 is "$(start_error noexec)" "supervise: warning: unable to start $T/noexec/run: not executable" \
   "a ./run without x bit: not executable"
-mkdir -p "$T/badint"
+mkservicedir "$T/badint"
 printf '#!/nonexistent/interp -x\nexec sleep 1000\n' >"$T/badint/run"
 chmod 755 "$T/badint/run"
 is "$(start_error badint)" \
   "supervise: warning: unable to start $T/badint/run: bad interpreter in its #! line (/nonexistent/interp): file does not exist" \
   "a #! line naming a missing interpreter says so"
-mkdir -p "$T/noxint"
+mkservicedir "$T/noxint"
 printf '#!%s\nexec sleep 1000\n' "$T/badint/run.txt" >"$T/noxint/run"
 echo text >"$T/badint/run.txt"
 chmod 755 "$T/noxint/run"
 is "$(start_error noxint)" \
   "supervise: warning: unable to start $T/noxint/run: bad interpreter in its #! line ($T/badint/run.txt): access denied" \
   "a #! line naming a non-executable interpreter says so"
-mkdir -p "$T/noshebang"
+mkservicedir "$T/noshebang"
 printf 'exec sleep 1000\n' >"$T/noshebang/run"
 chmod 755 "$T/noshebang/run"
 is "$(start_error noshebang)" "supervise: warning: unable to start $T/noshebang/run: exec format error" \

@@ -225,15 +225,19 @@ done_testing() {
 }
 
 # Small helpers for service directories.
-# mkservice DIR 'shell body': DIR/run is "#!/bin/sh\n BODY" (and DIR/no-cgroup
-# exists if TEND_TEST_NO_CGROUP is set).
-mkservice() {
+# mkservicedir DIR: a service directory without a run (DIR/no-cgroup exists
+# if TEND_TEST_NO_CGROUP is set; its cgroup is removed at exit).
+mkservicedir() {
   mkdir -p "$1"
   _phys=$(cd "$1" && pwd -P) && case $_phys in *"
 "*) ;; *) echo "$_phys" >>"$T/.services" ;; esac
+  [ -z "${TEND_TEST_NO_CGROUP:-}" ] || : >"$1/no-cgroup"
+}
+# mkservice DIR 'shell body': the same, with DIR/run "#!/bin/sh\n BODY".
+mkservice() {
+  mkservicedir "$1"
   printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
   chmod +x "$1/run"
-  [ -z "${TEND_TEST_NO_CGROUP:-}" ] || : >"$1/no-cgroup"
 }
 
 # status_byte DIR OFFSET: one byte of DIR/supervise/status as a number.
