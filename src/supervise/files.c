@@ -35,7 +35,10 @@ void files_make_dir(char const *dir) {
 
 /* The lock is opened read-only: flock needs no more, and a file open for
    writing would keep the file system from being remounted read-only. It
-   is never replaced: another supervisor may hold the one that is there. */
+   is never replaced: another supervisor may hold the one that is there.
+   flock, not skalibs' fcntl-based fd_lock: daemontools' and runit's
+   supervisors take this lock with flock, and the two kinds do not see
+   each other on Linux. */
 int files_lock(char const *dir) {
   int fd;
   do
