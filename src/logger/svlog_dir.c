@@ -97,6 +97,14 @@ static void trouble_clear(struct svlog_dir *d) {
   if (unlinkat(d->dirfd, "trouble", 0) == 0 || errno == ENOENT) d->trouble = 0;
 }
 
+/* Waits *MS milliseconds (leaving first if TERM says so), then doubles
+ *MS up to 1 s: the pace of every retry in a log directory. */
+static void retry_wait(int *ms) {
+  svlog_blocked();
+  poll(0, 0, *ms);
+  if (*ms < 1000) *ms *= 2;
+}
+
 /* Something failed (errno says what): say so once, wait a little, let the
    caller try again. The wait grows from 20 ms to 1 s. */
 void svlog_stall(struct svlog_dir *d, char const *what) {
@@ -110,9 +118,7 @@ void svlog_stall(struct svlog_dir *d, char const *what) {
     stalled_dir = d;
     stall_ms = 20;
   }
-  svlog_blocked();
-  poll(0, 0, stall_ms);
-  if (stall_ms < 1000) stall_ms *= 2;
+  retry_wait(&stall_ms);
 }
 
 void svlog_stall_clear(void) {
@@ -363,9 +369,7 @@ void svlog_dir_open(struct svlog_dir *d) {
     while (flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
       if (errno != EWOULDBLOCK && errno != EINTR)
         tend_diesys(111, "unable to lock ", d->path, "/lock");
-      svlog_blocked();
-      poll(0, 0, ms);
-      if (ms < 1000) ms *= 2;
+      retry_wait(&ms);
     }
   }
   PERSIST(d, make_state(d), "create state");
