@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,14 +19,19 @@
 #include "socketfile.h"
 #include "supervise.h"
 
-static struct socketfile_entry want[SOCKETFILE_MAX];
-static int held[SOCKETFILE_MAX]; /* -1 until made */
-static unsigned count;
-static int loaded; /* the file was read (or is absent) */
-static char listen_fds[sizeof "LISTEN_FDS=" + UINT_FMT];
-static char listen_pid[sizeof "LISTEN_PID=" + PID_FMT]; /* the child's */
-static char
-    listen_names[sizeof "LISTEN_FDNAMES=" + SOCKETFILE_MAX * SOCKETFILE_NAME];
+/* Allocated only for a service that has a socket file: 10 KB that every
+   other supervise would otherwise carry (memory per supervise is
+   multiplied by the number of services, doc/supervise.md). */
+static struct table {
+  struct socketfile_entry want[SOCKETFILE_MAX];
+  int held[SOCKETFILE_MAX]; /* -1 until made */
+  char listen_fds[sizeof "LISTEN_FDS=" + UINT_FMT];
+  char listen_pid[sizeof "LISTEN_PID=" + PID_FMT]; /* the child's */
+  char
+      listen_names[sizeof "LISTEN_FDNAMES=" + SOCKETFILE_MAX * SOCKETFILE_NAME];
+} * t;
+static unsigned count; /* 0 without a socket file */
+static int loaded;     /* the file was read (or is absent) */
 
 static void say(struct socketfile_entry const *e, char const *why) {
   char n[UINT_FMT];
@@ -58,9 +64,14 @@ static int load(void) {
     if (!r || (len += (size_t)r) == sizeof buf) break;
   }
   close(fd);
+  if (!t && !(t = malloc(sizeof *t))) {
+    tend_warnsys("unable to start ", dir,
+                 "/run: unable to hold the sockets of ", dir, "/socket");
+    return 0;
+  }
   unsigned bad;
   char const *why;
-  int n = socketfile_parse(buf, len, want, SOCKETFILE_MAX, &bad, &why);
+  int n = socketfile_parse(buf, len, t->want, SOCKETFILE_MAX, &bad, &why);
   if (n < 0) {
     char line[UINT_FMT + 6] = "";
     if (bad) memcpy(line, " line ", 6), line[6 + uint_fmt(line + 6, bad)] = 0;
@@ -70,17 +81,17 @@ static int load(void) {
   }
   count = (unsigned)n;
   size_t at = sizeof "LISTEN_FDNAMES=" - 1;
-  memcpy(listen_names, "LISTEN_FDNAMES=", at);
+  memcpy(t->listen_names, "LISTEN_FDNAMES=", at);
   for (unsigned i = 0; i < count; i++) {
-    held[i] = -1;
-    size_t k = strlen(want[i].name);
-    memcpy(listen_names + at, want[i].name, k);
+    t->held[i] = -1;
+    size_t k = strlen(t->want[i].name);
+    memcpy(t->listen_names + at, t->want[i].name, k);
     at += k;
-    listen_names[at++] = i + 1 < count ? ':' : 0;
+    t->listen_names[at++] = i + 1 < count ? ':' : 0;
   }
-  memcpy(listen_fds, "LISTEN_FDS=", 11);
-  listen_fds[11 + uint_fmt(listen_fds + 11, count)] = 0;
-  memcpy(listen_pid, "LISTEN_PID=", 11);
+  memcpy(t->listen_fds, "LISTEN_FDS=", 11);
+  t->listen_fds[11 + uint_fmt(t->listen_fds + 11, count)] = 0;
+  memcpy(t->listen_pid, "LISTEN_PID=", 11);
   return loaded = 1;
 }
 
@@ -248,7 +259,7 @@ int sockets_open(int notify_at) {
     return 0;
   }
   for (unsigned i = 0; i < count; i++)
-    if (held[i] < 0 && (held[i] = make(&want[i])) < 0) return 0;
+    if (t->held[i] < 0 && (t->held[i] = make(&t->want[i])) < 0) return 0;
   return 1;
 }
 
@@ -259,9 +270,9 @@ int sockets_var(char const *var) {
 
 size_t sockets_env(char **envp, size_t k) {
   if (!count) return k;
-  envp[k++] = listen_fds;
-  envp[k++] = listen_pid;
-  envp[k++] = listen_names;
+  envp[k++] = t->listen_fds;
+  envp[k++] = t->listen_pid;
+  envp[k++] = t->listen_names;
   return k;
 }
 
@@ -271,17 +282,18 @@ size_t sockets_env(char **envp, size_t k) {
    go first above 3 + count, then to 3, 4, ...; so does NOTIFY_W if it is
    in the way (its new fd is returned). */
 int sockets_child(char *const envp[], int notify_w) {
+  if (!t) return notify_w;
   size_t i = 0;
-  while (envp[i] && envp[i] != listen_pid)
+  while (envp[i] && envp[i] != t->listen_pid)
     i++;
   if (!envp[i]) return notify_w;
-  listen_pid[11 + pid_fmt(listen_pid + 11, getpid())] = 0;
+  t->listen_pid[11 + pid_fmt(t->listen_pid + 11, getpid())] = 0;
   int floor = 3 + (int)count, moved[SOCKETFILE_MAX], failed = 0;
   if (notify_w >= 0 && notify_w < floor)
     failed = (notify_w = fcntl(notify_w, F_DUPFD_CLOEXEC, floor)) < 0;
   for (unsigned s = 0; s < count; s++) {
-    moved[s] =
-        held[s] >= floor ? held[s] : fcntl(held[s], F_DUPFD_CLOEXEC, floor);
+    moved[s] = t->held[s] >= floor ? t->held[s]
+                                   : fcntl(t->held[s], F_DUPFD_CLOEXEC, floor);
     failed |= moved[s] < 0;
   }
   for (unsigned s = 0; s < count; s++)
