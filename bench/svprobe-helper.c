@@ -8,11 +8,13 @@
      then closes. A connection that closes without a request (a tcp probe)
      is just closed. Runs until killed.
 
-   svprobe-helper loop N PROG ARG...
+   svprobe-helper loop N PROG ARG... [-- PROG2 ARG...]
      Runs PROG ARG... N times, one after the other (posix_spawn, stdout to
      /dev/null), and prints "CPU WALL": the CPU time (user + system) of the
      N runs divided by N, and the median wall time of one run from spawn to
-     reaped, both in microseconds. Exit 1 if a run failed.
+     reaped, both in microseconds. Exit 1 if a run failed. With a second
+     command, each time runs PROG then PROG2 and prints "CPU WALL WALL2"
+     (bench/svwait.sh: a stop, then a start).
 
    svprobe-helper floor ...
      Exits 0 at once: the cost of starting a program, which no probe can
@@ -81,33 +83,53 @@ static long now_us(void) {
   return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
+/* Runs ARGV once (stdout to /dev/null): its wall time in us, or -1 if it
+   could not run or failed. */
+static long run_once(char **argv, posix_spawn_file_actions_t *fa) {
+  pid_t pid;
+  int st;
+  long t0 = now_us();
+  if (posix_spawn(&pid, argv[0], fa, 0, argv, environ)) {
+    perror("svprobe-helper: unable to spawn");
+    return -1;
+  }
+  if (waitpid(pid, &st, 0) < 0) return -1;
+  long t = now_us() - t0;
+  if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+    fprintf(stderr, "svprobe-helper: %s failed (status %d)\n", argv[0], st);
+    return -1;
+  }
+  return t;
+}
+
+static long median_of(long *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static int loop(int n, char **argv) {
-  long *wall = calloc((size_t)n, sizeof *wall);
+  char **second = 0;
+  for (char **a = argv; *a; a++)
+    if (!strcmp(*a, "--")) {
+      *a = 0;
+      second = a + 1;
+      break;
+    }
+  long *wall = calloc((size_t)n * 2, sizeof *wall);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   for (int i = 0; i < n; i++) {
-    pid_t pid;
-    int st;
-    long t0 = now_us();
-    if (posix_spawn(&pid, argv[0], &fa, 0, argv, environ)) {
-      perror("svprobe-helper: unable to spawn");
-      return 111;
-    }
-    if (waitpid(pid, &st, 0) < 0) return 111;
-    wall[i] = now_us() - t0;
-    if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-      fprintf(stderr, "svprobe-helper: %s failed (status %d)\n", argv[0], st);
-      return 1;
-    }
+    if ((wall[i] = run_once(argv, &fa)) < 0) return 1;
+    if (second && (wall[n + i] = run_once(second, &fa)) < 0) return 1;
   }
   struct rusage ru;
   getrusage(RUSAGE_CHILDREN, &ru);
   long cpu = ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec +
              ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec;
-  qsort(wall, (size_t)n, sizeof *wall, cmp);
-  long median = n % 2 ? wall[n / 2] : (wall[n / 2 - 1] + wall[n / 2]) / 2;
-  printf("%.1f %ld\n", (double)cpu / n, median);
+  printf("%.1f %ld", (double)cpu / n, median_of(wall, n));
+  if (second) printf(" %ld", median_of(wall + n, n));
+  printf("\n");
   return 0;
 }
 
@@ -116,7 +138,8 @@ int main(int argc, char **argv) {
   if (argc >= 4 && !strcmp(argv[1], "loop") && atoi(argv[2]) > 0)
     return loop(atoi(argv[2]), argv + 3);
   if (argc >= 2 && !strcmp(argv[1], "floor")) return 0;
-  fprintf(stderr, "svprobe-helper: usage: serve | loop N PROG ARG... | "
+  fprintf(stderr, "svprobe-helper: usage: serve | loop N PROG ARG... "
+                  "[-- PROG2 ARG...] | "
                   "floor ...\n");
   return 100;
 }
