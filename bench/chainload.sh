@@ -63,31 +63,10 @@ command_of() {
   esac
 }
 
-# round R KIND:PROG...: every kind N times, in the order given
-round() {
-  shift
-  for k in "$@"; do
-    # shellcheck disable=SC2046 # the command line is words
-    out=$("$H" loop "$N" $(command_of "$k")) || {
-      echo "chainload.sh: ${k%%:*} failed" >&2
-      return 1
-    }
-    echo "${out% *}" >>"$BENCH_TMP/${k%%:*}.cpu"
-    echo "${out#* }" >>"$BENCH_TMP/${k%%:*}.wall"
-  done
-}
-
 fail=0
-bench_rounds "$ROUNDS" round || fail=1
+bench_rounds "$ROUNDS" loop_round || fail=1
 
-for k in $KINDS; do
-  name=${k%%:*}
-  [ -s "$BENCH_TMP/$name.cpu" ] || continue
-  # shellcheck disable=SC2046
-  eval "cpu_$name=$(median $(cat "$BENCH_TMP/$name.cpu"))"
-  # shellcheck disable=SC2046
-  eval "wall_$name=$(median $(cat "$BENCH_TMP/$name.wall"))"
-done
+loop_medians
 
 echo "chainload: envdir, ${user:+setuidgid, }softlimit, then a static program that exits at once; $N chains per kind per round, $ROUNDS rounds; medians"
 fmt='%-12s %11s %9s %6s %14s\n'

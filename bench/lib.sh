@@ -7,6 +7,14 @@
 #   bench_rounds N FN    runs FN R KIND... for rounds R = 1..N, the kinds in
 #                        $KINDS rotated each round so none always goes
 #                        first; fails if any round failed
+#   loop_round R KIND:PROG...
+#                        a round for bench_rounds: each kind $N times in a
+#                        row, through svprobe-helper.c's loop ("$H" loop $N
+#                        and the words of command_of KIND:PROG); its CPU and
+#                        wall times are appended to $BENCH_TMP/KIND.cpu and
+#                        .wall
+#   loop_medians         then sets cpu_KIND and wall_KIND (a - in KIND
+#                        as _) to the medians of those files
 #   bench_kinds NAME TEND_PROG PEER...
 #                        sets KINDS to "tend:TEND_PROG" and each installed
 #                        peer (kind:path), and says which are skipped
@@ -58,4 +66,27 @@ bench_rounds() {
     _r=$((_r + 1))
   done
   return $_fail
+}
+loop_round() {
+  shift
+  for _k in "$@"; do
+    # shellcheck disable=SC2046 # the command line is words
+    _out=$("$H" loop "$N" $(command_of "$_k")) || {
+      echo "$(basename "$0"): ${_k%%:*} failed" >&2
+      return 1
+    }
+    echo "${_out% *}" >>"$BENCH_TMP/${_k%%:*}.cpu"
+    echo "${_out#* }" >>"$BENCH_TMP/${_k%%:*}.wall"
+  done
+}
+loop_medians() {
+  for _k in $KINDS; do
+    _n=${_k%%:*}
+    [ -s "$BENCH_TMP/$_n.cpu" ] || continue
+    _v=$(echo "$_n" | tr - _)
+    # shellcheck disable=SC2046
+    eval "cpu_$_v=$(median $(cat "$BENCH_TMP/$_n.cpu"))"
+    # shellcheck disable=SC2046
+    eval "wall_$_v=$(median $(cat "$BENCH_TMP/$_n.wall"))"
+  done
 }

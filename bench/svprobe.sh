@@ -70,31 +70,10 @@ command_of() {
   esac
 }
 
-# round R KIND:PROG...: every kind N times, in the order given
-round() {
-  shift
-  for k in "$@"; do
-    # shellcheck disable=SC2046 # the command line is words
-    out=$("$H" loop "$N" $(command_of "$k")) || {
-      echo "svprobe.sh: ${k%%:*} failed" >&2
-      return 1
-    }
-    echo "${out% *}" >>"$BENCH_TMP/${k%%:*}.cpu"
-    echo "${out#* }" >>"$BENCH_TMP/${k%%:*}.wall"
-  done
-}
-
 fail=0
-bench_rounds "$ROUNDS" round || fail=1
+bench_rounds "$ROUNDS" loop_round || fail=1
 
-for k in $KINDS; do
-  name=${k%%:*}
-  [ -s "$BENCH_TMP/$name.cpu" ] || continue
-  # shellcheck disable=SC2046
-  eval "cpu_$(echo "$name" | tr - _)=$(median $(cat "$BENCH_TMP/$name.cpu"))"
-  # shellcheck disable=SC2046
-  eval "wall_$(echo "$name" | tr - _)=$(median $(cat "$BENCH_TMP/$name.wall"))"
-done
+loop_medians
 
 echo "svprobe: $N probes of each kind per round, $ROUNDS rounds, against a local HTTP server (127.0.0.1); medians"
 fmt='%-14s %11s %9s %9s %12s\n'
