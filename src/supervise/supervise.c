@@ -708,12 +708,6 @@ static int64_t next_deadline(void) {
   return d;
 }
 
-/* What the previous supervise of this directory left: counters carry
-   over, and a ./run it started that still runs is adopted, not doubled.
-   What cannot be adopted (no pidfd, a ./finish, the leftovers of a stop
-   that was under way) is stopped, through the usual cleanup, before
-   anything new starts. A recorded pid that is not provably ours is left
-   alone: see "Adoption" in supervise(8). */
 /* Stops what is left of an old tree (PID's, or what is in the cgroup),
    then carries on as after a stop. */
 static void stop_leftovers(pid_t pid) {
@@ -726,6 +720,12 @@ static void stop_leftovers(pid_t pid) {
   cleanup_or_finish();
 }
 
+/* What the previous supervise of this directory left: counters carry
+   over, and a ./run it started that still runs is adopted, not doubled.
+   What cannot be adopted (no pidfd, a ./finish, the leftovers of a stop
+   that was under way) is stopped, through the usual cleanup, before
+   anything new starts. A recorded pid that is not provably ours is left
+   alone: see "Adoption" in supervise(8). */
 static void take_over(void) {
   tend_status old;
   int r = files_read_status(&old);
