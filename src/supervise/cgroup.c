@@ -31,41 +31,6 @@ static int watch_fd = -1; /* an inotify watch on its cgroup.events */
 static char path[PATH_MAX];
 static unsigned limits_set, limits_warned; /* a bit per limit file */
 
-/* Calls FN on each line of FILE (relative to DFD) that fits in BUF
-   (longer ones are passed over) until it returns nonzero; returns that,
-   or 0, or -1 (errno) if FILE cannot be read. No large buffer here or
-   in the callers: the stack supervise touches once stays in its memory. */
-static int each_line(int dfd, char const *file, char *buf, size_t len,
-                     int (*fn)(char *line, void *arg), void *arg) {
-  int fd = openat(dfd, file, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  size_t have = 0;
-  int skipping = 0, r = 0;
-  for (;;) {
-    ssize_t n = read(fd, buf + have, len - 1 - have);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n < 0) r = -1;
-      break;
-    }
-    have += (size_t)n;
-    char *nl;
-    while (!r && (nl = memchr(buf, '\n', have))) {
-      *nl = 0;
-      if (!skipping) r = fn(buf, arg);
-      skipping = 0;
-      have -= (size_t)(nl + 1 - buf);
-      memmove(buf, nl + 1, have);
-    }
-    if (r) break;
-    if (have == len - 1) have = 0, skipping = 1; /* a line too long */
-  }
-  int e = errno;
-  close(fd);
-  errno = e;
-  return r;
-}
-
 /* mountinfo's octal escapes (\040 for a space), in place. */
 static void unescape(char *s) {
   char *out = s;

@@ -123,38 +123,25 @@ static int etc_match(char *line, char const *name, unsigned long *id,
   return 1;
 }
 
+struct etc_want {
+  char const *name;
+  unsigned long *id, *id2;
+};
+static int etc_line(char *line, void *arg) {
+  struct etc_want const *w = arg;
+  return etc_match(line, w->name, w->id, w->id2);
+}
+
 /* NAME's line of FILE (/etc/passwd, /etc/group): 1 if found (etc_match
    set the ids), 0 with errno ENOENT if not, -1 if FILE cannot be read.
    supervise is static and does not use NSS: the files alone count. */
 static int etc_lookup(char const *file, char const *name, unsigned long *id,
                       unsigned long *id2) {
-  int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return -1;
   char buf[2048];
-  size_t have = 0;
-  int found = 0, skipping = 0;
-  for (;;) {
-    ssize_t r = read(fd, buf + have, sizeof buf - 1 - have);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) break;
-    have += (size_t)r;
-    if (!r && have) buf[have++] = '\n'; /* a last line without newline */
-    size_t start = 0;
-    char *nl;
-    while (!found && (nl = memchr(buf + start, '\n', have - start))) {
-      *nl = 0;
-      found = !skipping && etc_match(buf + start, name, id, id2);
-      skipping = 0;
-      start = (size_t)(nl - buf) + 1;
-    }
-    if (found || !r) break;
-    memmove(buf, buf + start, have - start);
-    have -= start;
-    if (have == sizeof buf - 1) have = 0, skipping = 1; /* an absurd line */
-  }
-  close(fd);
-  if (!found) errno = ENOENT;
-  return found;
+  struct etc_want w = {name, id, id2};
+  int r = each_line(AT_FDCWD, file, buf, sizeof buf, etc_line, &w);
+  if (!r) errno = ENOENT;
+  return r;
 }
 
 /* OWNER (USER or USER:GROUP, numbers or names) into *UID and *GID; a USER

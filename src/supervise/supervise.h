@@ -80,6 +80,14 @@ extern int cgroup_watch_fd(void);
 extern void cgroup_drain(void);
 extern void cgroup_remove(void);
 
+/* lines.c: calls FN on each line of FILE (relative to DFD; a last line
+   without newline too) that fits in BUF (longer ones are passed over)
+   until it returns nonzero; returns that, or 0, or -1 (errno) if FILE
+   cannot be read. No large buffer here or in the callers: the stack
+   supervise touches once stays in its memory. */
+extern int each_line(int dfd, char const *file, char *buf, size_t len,
+                     int (*fn)(char *line, void *arg), void *arg);
+
 /* notify.c: systemd's NOTIFY_SOCKET protocol. */
 extern int notify_socket_open(char *env, unsigned envlen);
 extern int notify_socket_ready(int fd, pid_t leader);
